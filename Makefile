@@ -1,0 +1,47 @@
+# Wayfarer: `make run` serves the site, `make test` runs lint and the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+PYTEST_WORKERS ?= 2
+
+.PHONY: install run test lint format migrate superuser demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements/base.txt requirements/production.txt requirements/local.txt
+	$(BIN)/python -m pip install --quiet -r requirements/local.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install migrate demo
+	@echo "Serving on http://127.0.0.1:8000 (demo login above)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+demo: install
+	$(MANAGE) load_demo
+
+superuser: install
+	$(MANAGE) createsuperuser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+clean:
+	rm -rf $(VENV) staticfiles bench/results test-artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

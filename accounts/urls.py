@@ -1,0 +1,4 @@
+"""Website routes of the accounts app."""
+
+app_name = "accounts"
+urlpatterns: list = []

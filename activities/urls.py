@@ -1,0 +1,4 @@
+"""Website routes of the activities app."""
+
+app_name = "activities"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Database-backed rate limits shared by every web process (see the rate limiting issue)."""
