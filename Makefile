@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format migrate superuser demo clean
+.PHONY: install run test lint format migrate superuser demo clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: install lint
+chromium:
+	./scripts/ensure-chromium
+
+test: install lint chromium
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 clean:
