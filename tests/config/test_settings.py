@@ -19,6 +19,8 @@ PRODUCTION_ENV = {
 
 
 def _run_manage(args: list[str], env_overrides: dict[str, str], drop: tuple[str, ...] = ()):
+    # A production process never has the test-only async escape hatch.
+    drop = (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE")
     env = {k: v for k, v in os.environ.items() if k not in drop}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"

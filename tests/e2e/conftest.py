@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop; the ORM calls in these tests are still synchronous.
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop; the ORM calls in these tests (and the live server's
+# database teardown) stay synchronous. Process-wide, so subprocess tests drop it explicitly.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 
 
