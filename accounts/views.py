@@ -7,6 +7,7 @@ import time
 
 from allauth.account import app_settings as allauth_account_settings
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -70,9 +71,11 @@ def tokens(request):
                 expires_at=form.expires_at(),
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else "expires_in", errors)
+            else:
+                form.add_error(None, exc)
         else:
             form = TokenCreateForm()
     context = {
@@ -171,9 +174,15 @@ def delete(request):
         logout(request)
         messages.success(request, "Your account and everything in it have been deleted.")
         return redirect("/")
+    connected = set(SocialAccount.objects.filter(user=user).values_list("provider", flat=True))
     context = {
         "form": form,
         "needs_reauth": needs_reauth,
-        "social_accounts": SocialAccount.objects.filter(user=user).order_by("provider"),
+        # Only providers still configured can be used to sign in again.
+        "reauth_providers": [
+            provider
+            for provider in get_social_adapter().list_providers(request)
+            if provider.id in connected
+        ],
     }
     return render(request, "accounts/delete.html", context)
