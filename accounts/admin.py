@@ -136,7 +136,7 @@ class UserAdmin(DjangoUserAdmin):
     def password_status(self, obj) -> str:
         if obj.pk is None:
             return "—"
-        url = reverse("admin:accounts_user_password_change", args=[obj.pk])
+        url = reverse("admin:auth_user_password_change", args=[obj.pk])
         if obj.has_usable_password():
             return format_html('Set. <a href="{}">Set a new password</a>', url)
         return format_html(
