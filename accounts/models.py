@@ -1,15 +1,38 @@
-"""The traveller: one custom user model that also holds the travel profile."""
+"""The traveller: one custom user model that also holds the travel profile.
+
+Plus what a traveller controls about their own access: personal API tokens and the list of
+signed-in sessions.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.sessions.models import Session
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
 
-from accounts.validators import currency_code_validator, validate_timezone
+from accounts.validators import (
+    currency_code_validator,
+    validate_timezone,
+    validate_travel_preferences,
+)
 
 
-class WayfarerUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def with_verified(self) -> UserQuerySet:
+        """Annotate `is_verified` in the same query, so lists do not query once per user."""
+        verified = EmailAddress.objects.filter(user=OuterRef("pk"), primary=True, verified=True)
+        return self.annotate(is_verified=Exists(verified))
+
+
+class WayfarerUserManager(UserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
@@ -24,7 +47,9 @@ class User(AbstractUser):
         max_length=3, default="USD", validators=[currency_code_validator]
     )
     home_city = models.CharField(max_length=100, blank=True)
-    travel_preferences = models.JSONField(default=dict, blank=True)
+    travel_preferences = models.JSONField(
+        default=dict, blank=True, validators=[validate_travel_preferences]
+    )
 
     objects = WayfarerUserManager()
 
@@ -32,7 +57,11 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_message="An account with this email address already exists.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(preferred_currency__regex=r"^[A-Z]{3}$"),
                 name="accounts_user_currency_iso4217",
@@ -50,3 +79,98 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """What other travellers see: never the email address."""
         return self.display_name or self.first_name or self.username
+
+    @cached_property
+    def is_verified(self) -> bool:
+        """Whether the primary email address is verified (allauth's EmailAddress).
+
+        Gates public sharing and API tokens. One query, once per instance;
+        `User.objects.with_verified()` fills it in for lists without any extra query.
+        """
+        if self.pk is None:
+            return False
+        return EmailAddress.objects.filter(user=self, primary=True, verified=True).exists()
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    READ_WRITE = "read_write", "Read and write"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> ApiTokenQuerySet:
+        now = timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now), revoked_at=None)
+
+
+class ApiToken(models.Model):
+    """A personal access token; only the SHA-256 of the secret is stored.
+
+    Secrets carry 256 random bits, so a fast hash is as safe as a slow one here and
+    lets authentication find the token in one indexed lookup.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.READ)
+    # The first characters of the secret, shown so people can tell their tokens apart.
+    prefix = models.CharField(max_length=16, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="accounts_token_user_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=["read", "read_write"]), name="accounts_token_scope_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired()
+
+
+class UserSession(models.Model):
+    """Who is signed in where: one row per Django database session of a signed-in user.
+
+    Deleting the session row (logout, revoke, expiry purge) deletes this row with it.
+    """
+
+    # The id, never the session key, appears in pages and URLs: the key is a credential.
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions"
+    )
+    user_agent = models.CharField(max_length=300, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_activity"]
+        indexes = [
+            models.Index(fields=["user", "-last_activity"], name="accounts_session_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.user_agent or 'unknown device'}"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import zoneinfo
 from functools import cache
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+
+# The one part of `plans` that accounts may import: a leaf module with no model imports.
+from plans.documents import document_errors
 
 currency_code_validator = RegexValidator(
     r"^[A-Z]{3}$", "Use a three-letter ISO 4217 currency code in capitals, such as USD or EUR."
@@ -24,4 +29,36 @@ def validate_timezone(value: str) -> None:
             "“%(value)s” is not a time zone name; use a name such as Europe/Paris.",
             params={"value": value},
             code="invalid_timezone",
+        )
+
+
+TRAVEL_PREFERENCES_SCHEMA = (
+    Path(__file__).resolve().parent / "schemas" / ("travel_preferences.schema.json")
+)
+
+
+@cache
+def travel_preference_vocabulary() -> dict[str, list[str]]:
+    """The allowed values of each travel preference, read from the JSON Schema (one source)."""
+    schema = json.loads(TRAVEL_PREFERENCES_SCHEMA.read_text())
+    vocabulary = {}
+    for key, spec in schema["properties"].items():
+        values = spec.get("enum") or spec.get("items", {}).get("enum")
+        if values:
+            vocabulary[key] = values
+    return vocabulary
+
+
+def travel_preferences_errors(value) -> dict[str, list[str]]:
+    """Schema errors keyed by JSON path, e.g. {"travel_preferences.budget_type": [...]}."""
+    return document_errors(value, TRAVEL_PREFERENCES_SCHEMA, "travel_preferences")
+
+
+def validate_travel_preferences(value) -> None:
+    """Field validator: the same errors, each message naming its path (admin, full_clean)."""
+    errors = travel_preferences_errors(value)
+    if errors:
+        raise ValidationError(
+            [f"{path}: {message}" for path, messages in errors.items() for message in messages],
+            code="invalid_travel_preferences",
         )

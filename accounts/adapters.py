@@ -1,0 +1,38 @@
+"""allauth adapters: how sign-up, login and social accounts fit Wayfarer's rules."""
+
+from __future__ import annotations
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """Email is the login; usernames are generated from it and never shown to others."""
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Link a social login to an existing account only on a doubly verified email.
+
+    allauth's email authentication (enabled per provider in settings: Google yes,
+    Facebook no) matches on the provider's verified address but falls back to any user
+    whose *unverified* address matches, then wipes that user's password. Here the local
+    address must be verified too, so no account is taken over and none is locked out:
+    without a match the usual sign-up runs, which (with enumeration prevention) sends the
+    owner of the address an "account already exists" email instead of signing anyone in.
+    """
+
+    def authenticate_by_email(self, sociallogin):
+        for address in sociallogin.email_addresses:
+            if not address.verified:
+                continue
+            if not self.can_authenticate_by_email(sociallogin, address.email):
+                continue
+            local = (
+                EmailAddress.objects.filter(email__iexact=address.email, verified=True)
+                .select_related("user")
+                .first()
+            )
+            if local is not None and local.user.is_active:
+                return local.user, local.email
+        return None

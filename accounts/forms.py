@@ -1,0 +1,181 @@
+"""Forms of the account settings pages; the services hold the rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts.models import TokenScope, User
+from accounts.validators import travel_preference_vocabulary
+
+PREFERENCE_FIELDS = (
+    "travel_style",
+    "budget_type",
+    "dietary_restrictions",
+    "accessibility_needs",
+    "preferred_activity_times",
+    "avoid_crowds",
+)
+_LABELS = {"gluten_free": "Gluten-free", "dairy_free": "Dairy-free"}
+
+
+def _choices(key: str) -> list[tuple[str, str]]:
+    return [
+        (value, _LABELS.get(value, value.replace("_", " ").capitalize()))
+        for value in travel_preference_vocabulary()[key]
+    ]
+
+
+def _timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(zoneinfo.available_timezones())
+    return [(name, name.replace("_", " ")) for name in names]
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="What other travellers see on shared plans. Your email is never shown.",
+    )
+    first_name = forms.CharField(max_length=150, required=False)
+    last_name = forms.CharField(max_length=150, required=False)
+    home_city = forms.CharField(max_length=100, required=False)
+    timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
+    preferred_currency = forms.CharField(
+        max_length=3,
+        min_length=3,
+        help_text="A three-letter code such as USD, EUR or JPY. New plans start in it.",
+    )
+    travel_style = forms.ChoiceField(
+        required=False, choices=lambda: [("", "No preference"), *_choices("travel_style")]
+    )
+    budget_type = forms.ChoiceField(
+        label="Budget",
+        required=False,
+        choices=lambda: [("", "No preference"), *_choices("budget_type")],
+    )
+    dietary_restrictions = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: _choices("dietary_restrictions"),
+    )
+    accessibility_needs = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: _choices("accessibility_needs"),
+    )
+    preferred_activity_times = forms.MultipleChoiceField(
+        label="Preferred times for activities",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=lambda: _choices("preferred_activity_times"),
+    )
+    avoid_crowds = forms.BooleanField(required=False, label="Avoid crowded places")
+
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        initial = {
+            name: getattr(user, name)
+            for name in (
+                "display_name",
+                "first_name",
+                "last_name",
+                "home_city",
+                "timezone",
+                "preferred_currency",
+            )
+        }
+        initial.update({key: user.travel_preferences.get(key) for key in PREFERENCE_FIELDS})
+        return initial
+
+    def clean_preferred_currency(self) -> str:
+        return self.cleaned_data["preferred_currency"].strip().upper()
+
+    def profile_changes(self) -> dict:
+        """The cleaned data in the shape `services.user_update_profile` takes."""
+        data = self.cleaned_data
+        changes = {
+            name: data[name]
+            for name in (
+                "display_name",
+                "first_name",
+                "last_name",
+                "home_city",
+                "timezone",
+                "preferred_currency",
+            )
+        }
+        preferences = {}
+        for key in PREFERENCE_FIELDS:
+            value = data.get(key)
+            if key == "avoid_crowds":
+                if value:
+                    preferences[key] = True
+            elif value:
+                preferences[key] = value
+        changes["travel_preferences"] = preferences
+        return changes
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show errors keyed by JSON path (travel_preferences.budget_type[0]) at their field."""
+        for path, messages in exc.message_dict.items():
+            name = re.sub(r"\[\d+\]$", "", path.removeprefix("travel_preferences."))
+            field = name if name in self.fields else None
+            for message in messages:
+                self.add_error(field, message)
+
+
+class TokenCreateForm(forms.Form):
+    EXPIRY_CHOICES = [
+        ("7", "7 days"),
+        ("30", "30 days"),
+        ("90", "90 days"),
+        ("365", "1 year"),
+        ("never", "No expiry"),
+    ]
+
+    name = forms.CharField(
+        max_length=100, help_text="Say where it is used, such as “Calendar sync on my laptop”."
+    )
+    scope = forms.ChoiceField(
+        label="Access",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    expires_in = forms.ChoiceField(label="Expires after", choices=EXPIRY_CHOICES, initial="90")
+
+    def expires_at(self) -> dt.datetime | None:
+        value = self.cleaned_data["expires_in"]
+        if value == "never":
+            return None
+        return timezone.now() + dt.timedelta(days=int(value))
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label="I understand that my plans and everything in them will be deleted for good."
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            # Social-only accounts confirm by signing in again with their provider instead.
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError("That password is not right. Please try again.")
+        return password

@@ -1,0 +1,40 @@
+"""Keeps each signed-in session's "last activity" fresh without a write on every request."""
+
+from __future__ import annotations
+
+import time
+
+from accounts import services
+from accounts.requestinfo import client_ip, user_agent
+
+LAST_SEEN_SESSION_KEY = "_accounts_last_seen"
+
+
+class UserSessionActivityMiddleware:
+    """At most once a minute per session: one UPDATE and one session save; otherwise nothing.
+
+    The time of the last write is kept in the session itself, which is already loaded.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated:
+            return response
+        key = session.session_key
+        if not key:
+            return response
+        now = time.time()
+        last_seen = session.get(LAST_SEEN_SESSION_KEY)
+        interval = services.ACTIVITY_WRITE_INTERVAL.total_seconds()
+        if isinstance(last_seen, int | float) and now - last_seen < interval:
+            return response
+        services.session_touch(
+            user=user, session_key=key, user_agent=user_agent(request), ip=client_ip(request)
+        )
+        session[LAST_SEEN_SESSION_KEY] = now
+        return response

@@ -1,0 +1,98 @@
+"""Staff admin of users and tokens: search, filters, inlines, actions, no hashes shown."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from allauth.socialaccount.models import SocialAccount
+
+from accounts import services
+from accounts.models import ApiToken, User
+from tests.accounts.conftest import verify
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    return client
+
+
+def test_user_list_shows_verified_without_a_query_per_user(
+    staff_client, django_assert_max_num_queries
+):
+    for _ in range(10):
+        verify(UserFactory())
+    with django_assert_max_num_queries(10):
+        response = staff_client.get("/admin/accounts/user/")
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["cl"].result_list) == 11
+
+
+def test_user_list_verified_filter(staff_client):
+    verify(UserFactory())
+    unverified = UserFactory(email="unverified@example.com")
+    response = staff_client.get("/admin/accounts/user/?verified=no")
+    staff = User.objects.get(is_staff=True)  # the signed-in admin has no verified address
+    assert {u.pk for u in response.context["cl"].result_list} == {unverified.pk, staff.pk}
+
+
+def test_user_search_and_provider_filter(staff_client):
+    ada = UserFactory(email="ada@example.com", display_name="Ada Lovelace")
+    SocialAccount.objects.create(user=ada, provider="google", uid="1")
+    UserFactory(email="grace@example.com")
+    by_search = staff_client.get("/admin/accounts/user/?q=lovelace").context["cl"].result_list
+    by_provider = staff_client.get("/admin/accounts/user/?provider=google").context["cl"]
+    assert list(by_search) == [ada]
+    assert list(by_provider.result_list) == [ada]
+
+
+def test_user_page_never_shows_password_or_token_hashes(staff_client):
+    user = UserFactory()
+    verify(user)
+    token, secret = services.token_create(user=user, name="Sync")
+    SocialAccount.objects.create(user=user, provider="google", uid="42")
+    response = staff_client.get(f"/admin/accounts/user/{user.pk}/change/")
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    user.refresh_from_db()
+    assert user.password.split("$")[-1] not in content
+    assert user.password[:12] not in content
+    assert token.token_hash not in content
+    assert secret not in content
+    assert token.prefix in content
+    assert ">42<" in content or "42</td>" in content
+
+
+def test_deactivate_action_signs_out_and_revokes(staff_client):
+    user = UserFactory()
+    verify(user)
+    services.token_create(user=user, name="Sync")
+    response = staff_client.post(
+        "/admin/accounts/user/",
+        {"action": "deactivate_users", "_selected_action": [user.pk]},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    user.refresh_from_db()
+    assert user.is_active is False
+    assert ApiToken.objects.active().count() == 0
+
+
+def test_token_admin_is_read_only_except_revoke(staff_client):
+    user = UserFactory()
+    verify(user)
+    token, _ = services.token_create(user=user, name="Sync")
+    assert staff_client.get("/admin/accounts/apitoken/add/").status_code == HTTPStatus.FORBIDDEN
+    page = staff_client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
+    assert token.token_hash not in page
+    staff_client.post(
+        "/admin/accounts/apitoken/",
+        {"action": "revoke_tokens", "_selected_action": [token.pk]},
+    )
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert User.objects.filter(pk=user.pk).exists()

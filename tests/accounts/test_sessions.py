@@ -1,0 +1,141 @@
+"""The session list: recorded at login, activity throttled, revoke one or all others."""
+
+from __future__ import annotations
+
+import datetime as dt
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import UserSession
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(user, *, agent: str, ip: str = "203.0.113.7") -> Client:
+    client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR=ip)
+    response = client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    return client
+
+
+def test_login_records_the_session_with_device_and_ip(user):
+    client = sign_in(user, agent="Firefox on Linux", ip="198.51.100.4")
+    row = UserSession.objects.get()
+    assert row.session_id == client.session.session_key
+    assert (row.user, row.user_agent, row.ip) == (user, "Firefox on Linux", "198.51.100.4")
+
+
+def test_session_list_shows_own_sessions_and_marks_the_current_one(user, other_user):
+    laptop = sign_in(user, agent="Laptop browser")
+    sign_in(user, agent="Phone browser")
+    sign_in(other_user, agent="Someone else's browser")
+
+    response = laptop.get("/account/sessions/")
+
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert [s.user_agent for s in response.context["sessions"]] == [
+        "Phone browser",
+        "Laptop browser",
+    ]
+    assert "Someone else" not in content
+    assert content.count("This device") == 1
+    assert laptop.session.session_key not in content  # ids in pages, never session keys
+
+
+def test_session_list_query_count_is_constant(user, django_assert_max_num_queries):
+    client = sign_in(user, agent="Main")
+    for number in range(5):
+        sign_in(user, agent=f"Device {number}")
+    with django_assert_max_num_queries(5):
+        client.get("/account/sessions/")
+
+
+def test_revoke_one_session_signs_that_device_out(user):
+    laptop = sign_in(user, agent="Laptop")
+    phone = sign_in(user, agent="Phone")
+    phone_row = UserSession.objects.get(user_agent="Phone")
+
+    response = laptop.post(f"/account/sessions/{phone_row.pk}/revoke/")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Session.objects.filter(pk=phone_row.session_id).exists()
+    assert not UserSession.objects.filter(pk=phone_row.pk).exists()
+    assert phone.get("/account/").status_code == HTTPStatus.FOUND  # back to login
+    assert laptop.get("/account/").status_code == HTTPStatus.OK
+
+
+def test_revoking_the_current_session_signs_out_here(user):
+    laptop = sign_in(user, agent="Laptop")
+    row = UserSession.objects.get()
+    response = laptop.post(f"/account/sessions/{row.pk}/revoke/")
+    assert response["Location"] == "/accounts/login/"
+    assert SESSION_KEY not in laptop.session
+
+
+def test_cannot_revoke_another_users_session(user, other_user):
+    laptop = sign_in(user, agent="Laptop")
+    sign_in(other_user, agent="Theirs")
+    theirs = UserSession.objects.get(user=other_user)
+    response = laptop.post(f"/account/sessions/{theirs.pk}/revoke/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert Session.objects.filter(pk=theirs.session_id).exists()
+
+
+def test_revoke_all_other_sessions_keeps_this_one(user, other_user):
+    laptop = sign_in(user, agent="Laptop")
+    sign_in(user, agent="Phone")
+    sign_in(user, agent="Tablet")
+    sign_in(other_user, agent="Theirs")
+
+    laptop.post("/account/sessions/revoke-others/")
+
+    assert list(UserSession.objects.filter(user=user).values_list("user_agent", flat=True)) == [
+        "Laptop"
+    ]
+    assert UserSession.objects.filter(user=other_user).count() == 1
+    assert laptop.get("/account/").status_code == HTTPStatus.OK
+
+
+def test_revoke_requires_post(user):
+    laptop = sign_in(user, agent="Laptop")
+    row = UserSession.objects.get()
+    assert laptop.get(f"/account/sessions/{row.pk}/revoke/").status_code == (
+        HTTPStatus.METHOD_NOT_ALLOWED
+    )
+
+
+def test_last_activity_written_at_most_once_a_minute(user):
+    """Requests within a minute neither update the row nor save the session."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = sign_in(user, agent="Laptop")
+    row = UserSession.objects.get()
+    assert row.last_activity == start
+
+    soon = start + dt.timedelta(seconds=30)
+    with time_machine.travel(soon, tick=False), CaptureQueriesContext(connection) as queries:
+        client.get("/account/")
+    writes = [q["sql"] for q in queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert writes == []
+
+    later = start + dt.timedelta(seconds=90)
+    with time_machine.travel(later, tick=False):
+        client.get("/account/")
+    row.refresh_from_db()
+    assert row.last_activity == later
+
+
+def test_logout_removes_the_session_from_the_list(user):
+    client = sign_in(user, agent="Laptop")
+    client.post("/accounts/logout/")
+    assert not UserSession.objects.exists()
