@@ -64,13 +64,13 @@ def plan_dashboard(*, user, params=None) -> PlanDashboardFilter:
     One query for the rows whatever their number: role and counts are annotations.
     """
     queryset = _with_counts(Plan.objects.accessible_to(user).with_role(user)).select_related("user")
-    return PlanDashboardFilter(params or None, queryset=queryset)
+    return PlanDashboardFilter(params or {}, queryset=queryset)
 
 
 def plan_gallery(*, params=None) -> PlanGalleryFilter:
     """Public, published plans, searchable by destination and title, newest first."""
     queryset = _with_counts(Plan.objects.public()).select_related("user")
-    return PlanGalleryFilter(params or None, queryset=queryset)
+    return PlanGalleryFilter(params or {}, queryset=queryset)
 
 
 def plan_featured(*, limit: int = 6) -> QuerySet[Plan]:
