@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -130,10 +130,3 @@ def invitation_get_by_hash(*, token_hash: str) -> PlanInvitation:
     if invitation is None:
         raise Http404("No invitation found.")
     return invitation
-
-
-def plan_with_people(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
-    """Prefetch members with their users (for the plan page's members panel)."""
-    return queryset.prefetch_related(
-        Prefetch("members", queryset=PlanMember.objects.select_related("user"))
-    )
