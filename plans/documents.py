@@ -7,6 +7,8 @@ ValidationErrors keyed by the JSON path, e.g. {"plan_data.preferences.group_size
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import json
 from functools import cache
 from pathlib import Path
@@ -72,6 +74,10 @@ def _message(error: SchemaError) -> str:
             return f"must be a valid {value}"
         case "pattern":
             return "has an invalid format"
+        case "uniqueItems":
+            return "must not repeat a value"
+        case "anyOf" | "oneOf":
+            return "is not in an accepted shape"
     return error.message
 
 
@@ -89,3 +95,106 @@ def validate_document(data, schema_path: str | Path, prefix: str) -> None:
     errors = document_errors(data, schema_path, prefix)
     if errors:
         raise ValidationError(errors)
+
+
+# --- plan_data: the plan's own document -------------------------------------------------
+
+PLAN_DATA_SCHEMA = Path(__file__).resolve().parent / "schemas" / "plan_data.schema.json"
+PLAN_DATA_MAX_BYTES = 256 * 1024
+# Keys inside plan_data that hold booking references: never shown outside the plan's members.
+REFERENCE_KEYS = frozenset({"booking_reference", "confirmation_number"})
+
+
+def _dated_values(data: dict):
+    """(json path, ISO date string) for every date in the document that belongs to the trip."""
+    for index, day in enumerate(data.get("itinerary") or []):
+        if isinstance(day, dict) and isinstance(day.get("date"), str):
+            yield f"plan_data.itinerary[{index}].date", day["date"]
+    details = (data.get("accommodation") or {}).get("booking_details") or {}
+    for key in ("check_in", "check_out"):
+        if isinstance(details.get(key), str):
+            yield f"plan_data.accommodation.booking_details.{key}", details[key]
+    bookings = data.get("external_bookings") or {}
+    for kind, keys in (
+        ("flights", ("date",)),
+        ("hotels", ("check_in", "check_out")),
+        ("activities", ("date",)),
+    ):
+        for index, item in enumerate(bookings.get(kind) or []):
+            for key in keys:
+                if isinstance(item, dict) and isinstance(item.get(key), str):
+                    yield f"plan_data.external_bookings.{kind}[{index}].{key}", item[key]
+
+
+def plan_data_errors(data, *, start_date=None, end_date=None) -> dict[str, list[str]]:
+    """Every problem with a plan document, keyed by JSON path; empty when it is fine.
+
+    Checks size first (a huge document is rejected before the schema walks it), then the
+    schema, then that dates inside fall within the plan's own dates when those are set.
+    """
+    size = len(json.dumps(data, ensure_ascii=False, default=str).encode())
+    if size > PLAN_DATA_MAX_BYTES:
+        return {
+            "plan_data": [
+                f"is too large ({size // 1024} KB); the limit is {PLAN_DATA_MAX_BYTES // 1024} KB"
+            ]
+        }
+    errors = document_errors(data, PLAN_DATA_SCHEMA, "plan_data")
+    if errors or not isinstance(data, dict):
+        return errors
+    for path, value in _dated_values(data):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            continue
+        if start_date and day < start_date:
+            errors.setdefault(path, []).append(
+                f"must be on or after the plan's start date ({start_date.isoformat()})"
+            )
+        elif end_date and day > end_date:
+            errors.setdefault(path, []).append(
+                f"must be on or before the plan's end date ({end_date.isoformat()})"
+            )
+    return errors
+
+
+def validate_plan_data(data, *, start_date=None, end_date=None) -> None:
+    """Raise a ValidationError keyed by JSON path when the plan document is not acceptable."""
+    errors = plan_data_errors(data, start_date=start_date, end_date=end_date)
+    if errors:
+        raise ValidationError(errors)
+
+
+def plan_notes(data: dict) -> list[dict]:
+    """Notes as a list of {text, private}, whichever shape the document stores them in."""
+    notes = (data or {}).get("notes")
+    if isinstance(notes, str):
+        return [{"text": notes, "private": False}] if notes.strip() else []
+    if isinstance(notes, list):
+        return [
+            {"text": note.get("text", ""), "private": bool(note.get("private"))}
+            for note in notes
+            if isinstance(note, dict)
+        ]
+    return []
+
+
+def _without_references(value):
+    if isinstance(value, dict):
+        return {k: _without_references(v) for k, v in value.items() if k not in REFERENCE_KEYS}
+    if isinstance(value, list):
+        return [_without_references(item) for item in value]
+    return value
+
+
+def plan_data_redacted(data: dict) -> dict:
+    """The document as outsiders (share links, the public gallery, copies) may see it.
+
+    Drops private notes and every booking reference; `extra` is a client's own business and
+    is left out too, since nothing says it is safe to show.
+    """
+    data = copy.deepcopy(data or {})
+    data.pop("extra", None)
+    if "notes" in data:
+        data["notes"] = [note for note in plan_notes(data) if not note["private"]]
+    return _without_references(data)

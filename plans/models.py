@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+
+from plans.documents import plan_data_errors
+
+currency_validator = RegexValidator(
+    r"^[A-Z]{3}$", "Use a three-letter currency code in capitals, such as USD or EUR."
+)
 
 
 class Role(models.TextChoices):
@@ -65,8 +77,14 @@ class Plan(models.Model):
     destination = models.CharField(max_length=100, blank=True)
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
-    budget = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    currency = models.CharField(max_length=3, default="USD")
+    budget = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0, "Budget cannot be negative.")],
+    )
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     plan_data = models.JSONField(default=dict, blank=True)
     is_public = models.BooleanField(default=False)
@@ -88,6 +106,12 @@ class Plan(models.Model):
             models.Index(fields=["status"], name="plans_status_idx"),
             models.Index(
                 fields=["is_public"], name="plans_public_idx", condition=Q(is_public=True)
+            ),
+            # The gallery: public, published plans, newest first.
+            models.Index(
+                fields=["-created_at"],
+                name="plans_gallery_idx",
+                condition=Q(is_public=True, status="published"),
             ),
             # Only containment (@>) is queried, so the smaller, faster jsonb_path_ops class fits.
             GinIndex(
@@ -130,11 +154,45 @@ class Plan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("plans:detail", kwargs={"pk": self.pk})
 
+    def clean(self) -> None:
+        """Friendly, field-keyed versions of the database constraints, and the document check.
+
+        Services replace the `plan_data` entry with errors keyed by JSON path; the flat form
+        here keeps ModelForms (the admin) working, since their fields are not JSON paths.
+        """
+        errors: dict[str, list[str]] = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = ["End date must be on or after the start date."]
+        document = plan_data_errors(
+            self.plan_data, start_date=self.start_date, end_date=self.end_date
+        )
+        if document:
+            errors["plan_data"] = [
+                f"{path.removeprefix('plan_data.')}: {message}"
+                for path, messages in document.items()
+                for message in messages
+            ]
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def duration_days(self) -> int | None:
         if self.start_date and self.end_date:
             return (self.end_date - self.start_date).days + 1
         return None
+
+    @property
+    def days_to_go(self) -> int | None:
+        """Days until the trip starts; None once it has started or without a start date."""
+        if self.start_date:
+            days = (self.start_date - timezone.localdate()).days
+            return days if days >= 0 else None
+        return None
+
+    @property
+    def is_underway(self) -> bool:
+        today = timezone.localdate()
+        return bool(self.start_date and self.end_date and self.start_date <= today <= self.end_date)
 
 
 class PlanMember(models.Model):
@@ -166,3 +224,96 @@ class PlanMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}) on {self.plan}"
+
+
+def invitation_token_hash(token: str) -> str:
+    """Invitation links are stored only as this hash, so a database leak reveals no link."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PlanInvitationQuerySet(models.QuerySet):
+    def pending(self) -> PlanInvitationQuerySet:
+        """Invitations still waiting for an answer and not yet expired."""
+        return self.filter(status=PlanInvitation.Status.PENDING, expires_at__gt=timezone.now())
+
+
+class PlanInvitation(models.Model):
+    """An email invitation to join a plan; whoever opens the link can accept it once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REVOKED = "revoked", "Revoked"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=10, choices=PlanMember.MEMBER_ROLES, default=Role.VIEWER)
+    # SHA-256 of the secret in the emailed link; the secret itself is never stored.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanInvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Matching a signed-in traveller's verified addresses to waiting invitations.
+            models.Index(
+                Lower("email"), name="plans_invitation_email_idx", condition=Q(status="pending")
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "plan",
+                Lower("email"),
+                condition=Q(status="pending"),
+                name="plans_invitation_one_pending",
+                violation_error_message="This address already has an invitation waiting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["editor", "viewer"]), name="plans_invitation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "accepted", "declined", "revoked"]),
+                name="plans_invitation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_at__isnull=False),
+                name="plans_invitation_accepted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role}) to {self.plan}"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        """Still waiting for an answer and inside its lifetime."""
+        return self.status == self.Status.PENDING and not self.is_expired

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from plans import permissions
-from plans.models import Plan
+from plans.filters import PlanDashboardFilter, PlanGalleryFilter
+from plans.models import Plan, PlanInvitation, PlanMember, invitation_token_hash
+
+# Longest token the lookup accepts: token_urlsafe(32) gives 43 characters.
+_MAX_TOKEN_LENGTH = 64
 
 
 def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
@@ -28,3 +36,97 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     if not allowed(user, plan):
         raise PermissionDenied
     return plan
+
+
+def _count_per_plan(model) -> Coalesce:
+    """A correlated COUNT subquery: one per plan row, no join fan-out between relations."""
+    counted = (
+        model.objects.filter(plan=OuterRef("pk"))
+        .order_by()
+        .values("plan")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _with_counts(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+    activity_model = Plan._meta.get_field("activities").related_model
+    return queryset.annotate(
+        member_count=_count_per_plan(PlanMember),
+        activity_count=_count_per_plan(activity_model),
+    )
+
+
+def plan_dashboard(*, user, params=None) -> PlanDashboardFilter:
+    """My plans (owned and shared with me) filtered by `params`, with role and counts.
+
+    One query for the rows whatever their number: role and counts are annotations.
+    """
+    queryset = _with_counts(Plan.objects.accessible_to(user).with_role(user)).select_related("user")
+    return PlanDashboardFilter(params or {}, queryset=queryset)
+
+
+def plan_gallery(*, params=None) -> PlanGalleryFilter:
+    """Public, published plans, searchable by destination and title, newest first."""
+    queryset = _with_counts(Plan.objects.public()).select_related("user")
+    return PlanGalleryFilter(params or {}, queryset=queryset)
+
+
+def plan_featured(*, limit: int = 6) -> QuerySet[Plan]:
+    """A few public plans for the landing page."""
+    return Plan.objects.public().select_related("user").order_by("-updated_at", "-id")[:limit]
+
+
+def plan_get_by_share_token(*, token: str) -> Plan:
+    """The plan behind a share link, or 404 when the link is unknown or was revoked.
+
+    The indexed lookup finds the row; the token is then compared in constant time, so the
+    comparison itself leaks nothing about how much of a guess was right.
+    """
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise Http404("No plan found.")
+    plan = Plan.objects.select_related("user").filter(share_token=token).first()
+    if plan is None or not secrets.compare_digest(plan.share_token.encode(), token.encode()):
+        raise Http404("No plan found.")
+    return plan
+
+
+def plan_members(*, plan: Plan) -> QuerySet[PlanMember]:
+    return plan.members.select_related("user").order_by("created_at", "id")
+
+
+def plan_pending_invitations(*, plan: Plan) -> QuerySet[PlanInvitation]:
+    return plan.invitations.pending().select_related("invited_by")
+
+
+def plan_get_member(*, plan: Plan, pk: int) -> PlanMember:
+    member = plan.members.select_related("user", "plan").filter(pk=pk).first()
+    if member is None:
+        raise Http404("No such member.")
+    return member
+
+
+def plan_get_invitation(*, plan: Plan, pk: int) -> PlanInvitation:
+    invitation = plan.invitations.filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def invitation_get_by_token(*, token: str) -> PlanInvitation:
+    """The invitation behind an emailed link (found by the hash of its secret), or 404."""
+    if not token or len(token) > _MAX_TOKEN_LENGTH:
+        raise Http404("No invitation found.")
+    return invitation_get_by_hash(token_hash=invitation_token_hash(token))
+
+
+def invitation_get_by_hash(*, token_hash: str) -> PlanInvitation:
+    invitation = (
+        PlanInvitation.objects.select_related("plan", "plan__user", "invited_by")
+        .filter(token_hash=token_hash)
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No invitation found.")
+    return invitation

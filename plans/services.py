@@ -1,0 +1,462 @@
+"""Every write to plans, members, invitations and share links.
+
+Each service validates (`full_clean()` plus the plan_data document), writes inside a
+transaction and bumps `Plan.version` in the same UPDATE, so the API's conditional writes
+(If-Match) and the website see one consistent counter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from plans import permissions
+from plans.documents import PLAN_DATA_SCHEMA, document_errors, plan_data_errors, plan_data_redacted
+from plans.models import (
+    Plan,
+    PlanInvitation,
+    PlanMember,
+    Role,
+    invitation_token_hash,
+)
+
+INVITATION_LIFETIME = dt.timedelta(days=14)
+# Session key holding the hash of an invitation opened before signing in.
+PENDING_INVITATION_SESSION_KEY = "plans_pending_invitation"
+# Plan columns a caller may change through plan_create/plan_update.
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "destination",
+    "start_date",
+    "end_date",
+    "budget",
+    "currency",
+    "plan_data",
+)
+
+
+class PlanVersionConflict(Exception):
+    """The plan changed since the caller read it (its `version` moved on)."""
+
+
+def _is_verified(user) -> bool:
+    """Whether the user has confirmed an email address (required to publish publicly).
+
+    Reads allauth's EmailAddress directly so it works whether or not `User.is_verified`
+    exists yet.
+    """
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def _validate_plan(plan: Plan) -> None:
+    """full_clean(), with plan_data errors keyed by their JSON path."""
+    try:
+        plan.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+        if "plan_data" in errors:
+            del errors["plan_data"]
+            errors.update(
+                plan_data_errors(plan.plan_data, start_date=plan.start_date, end_date=plan.end_date)
+            )
+        raise ValidationError(errors) from None
+
+
+def _save_fields(plan: Plan, fields: dict[str, Any], *, expected_version: int | None = None):
+    """Write `fields` to the plan row in one UPDATE that also increments `version`.
+
+    With `expected_version`, the UPDATE only applies if nobody wrote in between; otherwise
+    PlanVersionConflict. The trigger sets `updated_at`; it is read back with the version.
+    """
+    rows = Plan.objects.filter(pk=plan.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    changed = rows.update(**fields, version=F("version") + 1, updated_at=timezone.now())
+    if not changed:
+        raise PlanVersionConflict("This plan was changed by someone else. Reload and retry.")
+    plan.version, plan.updated_at = (
+        Plan.objects.filter(pk=plan.pk).values_list("version", "updated_at").get()
+    )
+    return plan
+
+
+def plan_preferences_from_profile(*, user) -> dict:
+    """The owner's profile preferences that fit the plan document's vocabulary."""
+    profile = getattr(user, "travel_preferences", None) or {}
+    preferences: dict[str, Any] = {}
+    for key in ("budget_type", "travel_style", "pace", "group_size"):
+        if key in profile:
+            preferences[key] = profile[key]
+    needs = profile.get("accessibility_needs")
+    if isinstance(needs, list):
+        preferences["accessibility_needs"] = needs
+    # Keep only the values this schema accepts; the profile may use a wider vocabulary.
+    for path in document_errors({"preferences": preferences}, PLAN_DATA_SCHEMA, "plan_data"):
+        parts = path.split(".")
+        if len(parts) >= 3:
+            key = parts[2].split("[")[0]
+            preferences.pop(key, None)
+    return preferences
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    owner,
+    title: str,
+    description: str = "",
+    destination: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    budget: Decimal | None = None,
+    currency: str | None = None,
+    plan_data: dict | None = None,
+) -> Plan:
+    """A new draft plan; currency and preferences default from the owner's profile."""
+    plan_data = dict(plan_data or {})
+    if "preferences" not in plan_data:
+        preferences = plan_preferences_from_profile(user=owner)
+        if preferences:
+            plan_data["preferences"] = preferences
+    plan = Plan(
+        user=owner,
+        title=title,
+        description=description,
+        destination=destination,
+        start_date=start_date,
+        end_date=end_date,
+        budget=budget,
+        currency=currency or getattr(owner, "preferred_currency", "") or "USD",
+        plan_data=plan_data,
+    )
+    _validate_plan(plan)
+    plan.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: Plan, expected_version: int | None = None, **changes: Any) -> Plan:
+    """Change the editable fields given; everything else stays as it is.
+
+    Raises ValidationError (nothing written) for bad values and PlanVersionConflict when
+    `expected_version` no longer matches.
+    """
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"plan_update() cannot change: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(plan, name, value)
+    _validate_plan(plan)
+    return _save_fields(plan, changes, expected_version=expected_version)
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan) -> None:
+    """Delete the plan with its members, invitations and activities (cascade)."""
+    plan.delete()
+
+
+def _set_status(plan: Plan, **fields: Any) -> Plan:
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    _validate_plan(plan)
+    return _save_fields(plan, fields)
+
+
+@transaction.atomic
+def plan_archive(*, plan: Plan) -> Plan:
+    """Archive: out of the gallery and the default dashboard view, kept for reference."""
+    return _set_status(plan, status=Plan.Status.ARCHIVED, is_public=False)
+
+
+@transaction.atomic
+def plan_unarchive(*, plan: Plan) -> Plan:
+    """Back to a draft; it is not re-listed publicly until published again."""
+    return _set_status(plan, status=Plan.Status.DRAFT)
+
+
+@transaction.atomic
+def plan_publish(*, plan: Plan, user, public: bool) -> Plan:
+    """Mark the plan published; with `public`, also list it in the gallery.
+
+    Only travellers with a verified email address may make a plan public.
+    """
+    if public and not _is_verified(user):
+        raise ValidationError(
+            {"is_public": ["Please verify your email address before sharing a plan publicly."]}
+        )
+    return _set_status(plan, status=Plan.Status.PUBLISHED, is_public=public)
+
+
+@transaction.atomic
+def plan_unpublish(*, plan: Plan) -> Plan:
+    """Back to a draft and out of the gallery."""
+    return _set_status(plan, status=Plan.Status.DRAFT, is_public=False)
+
+
+def _new_share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def share_link_enable(*, plan: Plan) -> Plan:
+    """Turn on link sharing; keeps the current link if there already is one."""
+    if plan.share_token:
+        return plan
+    return share_link_rotate(plan=plan)
+
+
+@transaction.atomic
+def share_link_rotate(*, plan: Plan) -> Plan:
+    """A new link; the old one stops working at once."""
+    plan.share_token = _new_share_token()
+    return _save_fields(plan, {"share_token": plan.share_token})
+
+
+@transaction.atomic
+def share_link_revoke(*, plan: Plan) -> Plan:
+    """Turn link sharing off; the link stops working at once."""
+    plan.share_token = None
+    return _save_fields(plan, {"share_token": None})
+
+
+def _copy_title(title: str) -> str:
+    title = f"Copy of {title}"
+    return title if len(title) <= 200 else title[:199] + "…"
+
+
+@transaction.atomic
+def plan_duplicate(*, plan: Plan, user) -> Plan:
+    """A draft copy of a plan the user can see, owned by them, with its activities.
+
+    Members copy the whole document; anyone else (a public or shared-link plan) gets the
+    redacted one, without private notes or booking references, and activities without
+    their booking details or completion state.
+    """
+    insider = permissions.plan_role(user, plan) is not None
+    copy = Plan(
+        user=user,
+        title=_copy_title(plan.title),
+        description=plan.description,
+        destination=plan.destination,
+        start_date=plan.start_date,
+        end_date=plan.end_date,
+        budget=plan.budget,
+        currency=plan.currency,
+        plan_data=plan.plan_data if insider else plan_data_redacted(plan.plan_data),
+    )
+    _validate_plan(copy)
+    copy.save()
+
+    activity_model = plan.activities.model
+    skip = {"id", "plan", "created_at", "updated_at", "version"}
+    names = [
+        field.attname
+        for field in activity_model._meta.concrete_fields
+        if field.name not in skip and field.attname not in skip
+    ]
+    copies = []
+    for activity in plan.activities.all():
+        values = {name: getattr(activity, name) for name in names}
+        if not insider:
+            values["is_completed"] = False
+            if "actual_cost" in values:
+                values["actual_cost"] = None
+            metadata = dict(values.get("metadata") or {})
+            metadata.pop("booking_info", None)
+            values["metadata"] = metadata
+        copies.append(activity_model(plan=copy, **values))
+    activity_model.objects.bulk_create(copies)
+    return copy
+
+
+# --- members -----------------------------------------------------------------------------
+
+
+def _check_member_role(role: str) -> None:
+    if role not in (Role.EDITOR, Role.VIEWER):
+        raise ValidationError({"role": ["Choose editor or viewer."]})
+
+
+@transaction.atomic
+def member_add(*, plan: Plan, user, role: str, invited_by=None) -> PlanMember:
+    """Add a co-traveller; adding someone who is already a member keeps their role."""
+    _check_member_role(role)
+    if user.pk == plan.user_id:
+        raise ValidationError({"user": ["The owner already has every permission."]})
+    member, created = PlanMember.objects.get_or_create(
+        plan=plan, user=user, defaults={"role": role, "invited_by": invited_by}
+    )
+    if created:
+        _save_fields(plan, {})
+    return member
+
+
+@transaction.atomic
+def member_change_role(*, member: PlanMember, role: str) -> PlanMember:
+    _check_member_role(role)
+    member.role = role
+    member.full_clean()
+    member.save(update_fields=["role"])
+    _save_fields(member.plan, {})
+    return member
+
+
+@transaction.atomic
+def member_remove(*, member: PlanMember) -> None:
+    """Remove a co-traveller (the owner removing them, or a member leaving)."""
+    plan = member.plan
+    member.delete()
+    _save_fields(plan, {})
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+def _send_invitation_email(invitation_id: int, token: str, site_url: str) -> None:
+    invitation = PlanInvitation.objects.select_related("plan", "invited_by").get(pk=invitation_id)
+    link = site_url + reverse("plans:invitation", kwargs={"token": token})
+    inviter = invitation.invited_by.public_name if invitation.invited_by else "A traveller"
+    context = {"invitation": invitation, "link": link, "inviter": inviter}
+    send_mail(
+        subject=f"{inviter} invited you to “{invitation.plan.title}” on Wayfarer",
+        message=render_to_string("plans/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, plan: Plan, email: str, role: str, invited_by, site_url: str = ""
+) -> tuple[PlanInvitation, str]:
+    """Invite someone by email, with or without an account; returns (invitation, secret).
+
+    Inviting an address that already has a waiting invitation replaces it (a fresh link,
+    the old one stops working). The email goes out once the transaction commits.
+    """
+    email = email.strip().lower()
+    _check_member_role(role)
+    if plan.user.email.lower() == email:
+        raise ValidationError({"email": ["That is the owner's own address."]})
+    if PlanMember.objects.filter(plan=plan, user__email__iexact=email).exists():
+        raise ValidationError({"email": ["This person is already a member of the plan."]})
+    PlanInvitation.objects.filter(
+        plan=plan, email=email, status=PlanInvitation.Status.PENDING
+    ).update(status=PlanInvitation.Status.REVOKED)
+
+    token = secrets.token_urlsafe(32)
+    invitation = PlanInvitation(
+        plan=plan,
+        email=email,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": ["This address already has an invitation waiting."]}
+        ) from None
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, token, site_url))
+    return invitation, token
+
+
+def _check_open(invitation: PlanInvitation) -> None:
+    if invitation.status != PlanInvitation.Status.PENDING:
+        raise ValidationError(f"This invitation was already {invitation.get_status_display()}.")
+    if invitation.is_expired:
+        raise ValidationError("This invitation has expired. Ask for a new one.")
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: PlanInvitation, user) -> PlanMember | None:
+    """Join the plan with the invitation's role; returns None for the owner themself.
+
+    The row is locked so two tabs accepting at once join once.
+    """
+    invitation = (
+        PlanInvitation.objects.select_for_update().select_related("plan").get(pk=invitation.pk)
+    )
+    _check_open(invitation)
+    plan = invitation.plan
+    member = None
+    if user.pk != plan.user_id:
+        member = member_add(
+            plan=plan, user=user, role=invitation.role, invited_by=invitation.invited_by
+        )
+    invitation.status = PlanInvitation.Status.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
+    return member
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: PlanInvitation) -> PlanInvitation:
+    invitation = PlanInvitation.objects.select_for_update().get(pk=invitation.pk)
+    _check_open(invitation)
+    invitation.status = PlanInvitation.Status.DECLINED
+    invitation.declined_at = timezone.now()
+    invitation.save(update_fields=["status", "declined_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: PlanInvitation) -> PlanInvitation:
+    """The owner withdraws a waiting invitation; its link stops working at once."""
+    if invitation.status != PlanInvitation.Status.PENDING:
+        raise ValidationError("Only a waiting invitation can be withdrawn.")
+    invitation.status = PlanInvitation.Status.REVOKED
+    invitation.save(update_fields=["status"])
+    return invitation
+
+
+def invitations_accept_for_user(*, user, token_hash: str | None = None) -> list[PlanMember]:
+    """Accept what is waiting for a traveller who just signed up or signed in.
+
+    Two sources: the invitation whose link they opened before signing in (its hash kept in
+    their session), and open invitations addressed to any of their verified emails.
+    """
+    from allauth.account.models import EmailAddress
+
+    verified = [
+        address.lower()
+        for address in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    ]
+    candidates = list(PlanInvitation.objects.pending().filter(email__in=verified))
+    if token_hash:
+        candidates += list(PlanInvitation.objects.pending().filter(token_hash=token_hash))
+    joined: list[PlanMember] = []
+    seen: set[int] = set()
+    for invitation in candidates:
+        if invitation.pk in seen:
+            continue
+        seen.add(invitation.pk)
+        try:
+            member = invitation_accept(invitation=invitation, user=user)
+        except ValidationError:
+            continue
+        if member is not None:
+            joined.append(member)
+    return joined
