@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Max, Value, When
 from django.db.models.fields import DateField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from activities.models import PlanActivity, date_outside_trip_message
@@ -113,10 +114,7 @@ def _write_orders(assignments: Mapping[int, tuple[Day, int]]) -> None:
         return
     PlanActivity.objects.filter(pk__in=list(changed)).update(
         scheduled_date=Case(
-            *[
-                When(pk=pk, then=Value(day, output_field=DateField()))
-                for pk, (day, _) in changed.items()
-            ],
+            *[When(pk=pk, then=Cast(Value(day), DateField())) for pk, (day, _) in changed.items()],
             output_field=DateField(),
         ),
         order_index=Case(
