@@ -370,3 +370,17 @@ def test_itinerary_page_query_count_does_not_grow(
         response = client.get(reverse("activities:itinerary", kwargs={"pk": trip.pk}))
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count('id="activity-') == count
+
+
+def test_include_renders_read_only_for_a_share_link(rf, trip, day1, django_assert_max_num_queries):
+    """The shared page includes the itinerary with can_edit False and its token."""
+    from django.template import engines
+
+    trip.share_token = "tok-123"
+    template = engines["django"].from_string('{% include "activities/_plan_itinerary.html" %}')
+    request = rf.get("/s/tok-123/")
+    with django_assert_max_num_queries(4):
+        html = template.render({"plan": trip, "can_edit": False, "share_token": "tok-123"}, request)
+    assert "/s/tok-123/calendar.ics" in html
+    assert "Breakfast" in html
+    assert "<form" not in html
