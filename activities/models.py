@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.formats import date_format
 
 from plans.models import Plan
 
@@ -97,3 +102,52 @@ class PlanActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("activities:itinerary", kwargs={"pk": self.plan_id}) + f"#activity-{self.pk}"
+
+    def clean(self) -> None:
+        """Friendly messages for rules the constraints enforce, plus the trip's date window."""
+        errors: dict[str, str] = {}
+        if self.scheduled_date and self.plan_id:
+            message = date_outside_trip_message(self.plan, self.scheduled_date)
+            if message:
+                errors["scheduled_date"] = message
+        if (self.latitude is None) != (self.longitude is None):
+            field = "longitude" if self.longitude is None else "latitude"
+            errors[field] = "Give both latitude and longitude, or neither."
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = "End time must be after the start time."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def end_minute(self) -> int | None:
+        """Minutes after midnight when the activity ends (end time, else start + duration)."""
+        if self.end_time:
+            return self.end_time.hour * 60 + self.end_time.minute
+        if self.start_time and self.duration_minutes is not None:
+            return min(self.start_minute + self.duration_minutes, 24 * 60)
+        return None
+
+    @property
+    def start_minute(self) -> int | None:
+        if self.start_time is None:
+            return None
+        return self.start_time.hour * 60 + self.start_time.minute
+
+
+def date_outside_trip_message(plan: Plan, day: dt.date) -> str | None:
+    """The error for a date outside the plan's dates, or None when it fits."""
+
+    def fmt(value: dt.date) -> str:
+        return date_format(value, "DATE_FORMAT")
+
+    start, end = plan.start_date, plan.end_date
+    if start and end and not start <= day <= end:
+        return f"Pick a date within the trip, from {fmt(start)} to {fmt(end)}."
+    if start and not end and day < start:
+        return f"Pick a date on or after the trip starts ({fmt(start)})."
+    if end and not start and day > end:
+        return f"Pick a date on or before the trip ends ({fmt(end)})."
+    return None

@@ -1,0 +1,221 @@
+"""Reads of a plan's itinerary: days, conflicts and budget, in a fixed number of queries.
+
+Callers pass a plan they already got through `plans.selectors.plan_get_for_user` (or a
+share link), so these functions do not check permissions themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from activities.models import ActivityType, PlanActivity
+from plans.models import Plan
+
+# Every day of a trip up to this length gets its own (possibly empty) group to add to;
+# longer trips show only the days that hold activities.
+MAX_EMPTY_DAYS = 60
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=12, decimal_places=2))
+
+
+@dataclass
+class DayGroup:
+    date: dt.date | None
+    number: int | None = None  # "Day 3"; None for unscheduled or outside the trip
+    activities: list[PlanActivity] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.date.isoformat() if self.date else "unscheduled"
+
+    @property
+    def total(self) -> int:
+        return len(self.activities)
+
+    @property
+    def completed(self) -> int:
+        return sum(1 for activity in self.activities if activity.is_completed)
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.completed / self.total) if self.total else 0
+
+    @property
+    def is_unscheduled(self) -> bool:
+        return self.date is None
+
+    @property
+    def outside_trip(self) -> bool:
+        return self.date is not None and self.number is None
+
+
+@dataclass(frozen=True)
+class Conflict:
+    first: PlanActivity
+    second: PlanActivity
+
+    @property
+    def ids(self) -> tuple[int, int]:
+        return (self.first.pk, self.second.pk)
+
+
+def activity_get_for_plan(*, plan: Plan, pk: int) -> PlanActivity:
+    """An activity of this plan, else 404 (ids of other plans' activities leak nothing)."""
+    return get_object_or_404(PlanActivity.objects.select_related("plan"), plan=plan, pk=pk)
+
+
+def activity_list_ordered(*, plan: Plan):
+    """The plan's activities in itinerary order: by day, then order_index, then start time."""
+    return PlanActivity.objects.filter(plan=plan).order_by(
+        F("scheduled_date").asc(nulls_last=True),
+        "order_index",
+        F("start_time").asc(nulls_last=True),
+        "pk",
+    )
+
+
+def trip_days(plan: Plan) -> list[dt.date]:
+    """Every date of the trip, when it has both dates and is not absurdly long."""
+    if not (plan.start_date and plan.end_date):
+        return []
+    count = (plan.end_date - plan.start_date).days + 1
+    if count > MAX_EMPTY_DAYS:
+        return []
+    return [plan.start_date + dt.timedelta(days=offset) for offset in range(count)]
+
+
+def day_number(plan: Plan, day: dt.date | None) -> int | None:
+    """Day 1 is the plan's start date; days outside the trip have no number."""
+    if day is None or plan.start_date is None or day < plan.start_date:
+        return None
+    if plan.end_date and day > plan.end_date:
+        return None
+    return (day - plan.start_date).days + 1
+
+
+def group_by_day(plan: Plan, activities) -> list[DayGroup]:
+    """Day groups in date order (every trip day, even empty), then "Unscheduled" last."""
+    groups: dict[dt.date | None, DayGroup] = {
+        day: DayGroup(date=day, number=day_number(plan, day)) for day in trip_days(plan)
+    }
+    for activity in activities:
+        day = activity.scheduled_date
+        if day not in groups:
+            groups[day] = DayGroup(date=day, number=day_number(plan, day))
+        groups[day].activities.append(activity)
+    dated = sorted((g for d, g in groups.items() if d is not None), key=lambda g: g.date)
+    unscheduled = groups.get(None) or DayGroup(date=None)
+    return [*dated, unscheduled]
+
+
+def itinerary_days(*, plan: Plan) -> list[DayGroup]:
+    """The plan's activities grouped by day (one query)."""
+    return group_by_day(plan, activity_list_ordered(plan=plan))
+
+
+def find_conflicts(activities) -> list[Conflict]:
+    """Pairs of activities on the same day whose times overlap.
+
+    An activity spans [start, end) where end is its end time, else start + duration; one
+    that ends exactly when the next starts does not clash. Activities without a start time,
+    or without an end time and a duration, cannot be checked and are left out.
+    """
+    by_day: dict[dt.date, list[PlanActivity]] = {}
+    for activity in activities:
+        if activity.scheduled_date and activity.start_time and activity.end_minute is not None:
+            by_day.setdefault(activity.scheduled_date, []).append(activity)
+    conflicts: list[Conflict] = []
+    for day in sorted(by_day):
+        timed = sorted(by_day[day], key=lambda a: (a.start_minute, a.end_minute, a.pk))
+        for i, first in enumerate(timed):
+            for second in timed[i + 1 :]:
+                if second.start_minute >= first.end_minute:
+                    break  # sorted by start: nothing later can overlap `first`
+                if (
+                    second.end_minute > second.start_minute
+                    and first.end_minute > first.start_minute
+                ):
+                    conflicts.append(Conflict(first, second))
+    return conflicts
+
+
+def activity_conflicts(*, plan: Plan) -> list[Conflict]:
+    """Overlapping activities of a plan (one query)."""
+    return find_conflicts(
+        PlanActivity.objects.filter(
+            plan=plan, scheduled_date__isnull=False, start_time__isnull=False
+        ).only(
+            "id",
+            "plan_id",
+            "title",
+            "scheduled_date",
+            "start_time",
+            "end_time",
+            "duration_minutes",
+        )
+    )
+
+
+def _sums():
+    return {
+        "estimated": Coalesce(Sum("estimated_cost"), ZERO),
+        "actual": Coalesce(Sum("actual_cost"), ZERO),
+        # What the trip is expected to cost: the actual cost where known, else the estimate.
+        "projected": Coalesce(Sum(Coalesce("actual_cost", "estimated_cost")), ZERO),
+        "count": Count("id"),
+        "without_cost": Count(
+            "id", filter=Q(estimated_cost__isnull=True, actual_cost__isnull=True)
+        ),
+    }
+
+
+def plan_budget_summary(*, plan: Plan) -> dict:
+    """Estimated, actual and projected totals, by activity type and by day, against the budget.
+
+    Three aggregate queries; amounts are Decimals in the plan's currency.
+    """
+    activities = PlanActivity.objects.filter(plan=plan)
+    totals = activities.aggregate(**_sums())
+    labels = dict(ActivityType.choices)
+    by_type = [
+        {**row, "label": labels.get(row["activity_type"], row["activity_type"])}
+        for row in activities.order_by()
+        .values("activity_type")
+        .annotate(**_sums())
+        .order_by("-projected", "activity_type")
+    ]
+    by_day = [
+        {**row, "number": day_number(plan, row["scheduled_date"])}
+        for row in activities.order_by()
+        .values("scheduled_date")
+        .annotate(**_sums())
+        .order_by(F("scheduled_date").asc(nulls_last=True))
+    ]
+    budget = plan.budget
+    summary = {
+        "currency": plan.currency,
+        "budget": budget,
+        **totals,
+        "remaining": None if budget is None else budget - totals["projected"],
+        "over_budget": budget is not None and totals["projected"] > budget,
+        "over_by": (
+            totals["projected"] - budget
+            if budget is not None and totals["projected"] > budget
+            else None
+        ),
+        "over_budget_estimated": budget is not None and totals["estimated"] > budget,
+        "over_budget_actual": budget is not None and totals["actual"] > budget,
+        "by_type": by_type,
+        "by_day": by_day,
+    }
+    if budget:
+        summary["used_percent"] = min(round(100 * totals["projected"] / budget), 999)
+    else:
+        summary["used_percent"] = None
+    return summary

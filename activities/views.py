@@ -1,0 +1,274 @@
+"""Website views for the itinerary: thin, permission-checked, reading through selectors and
+writing through services. Every write is a POST that works without JavaScript and then
+redirects back to where the traveller was (the plan page or the itinerary page)."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from activities import calendar, services
+from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
+from activities.models import PlanActivity
+from activities.selectors import activity_get_for_plan
+from plans import permissions
+from plans.models import Plan
+from plans.selectors import plan_get_for_user
+
+
+def _safe_next(request) -> str:
+    """The `next` URL the page carried, only if it points back into this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _back(request, plan: Plan, anchor: str = "") -> HttpResponse:
+    """Redirect to where the traveller came from, else the itinerary page."""
+    target = _safe_next(request) or reverse("activities:itinerary", kwargs={"pk": plan.pk})
+    return redirect(f"{target.split('#')[0]}{anchor}")
+
+
+def _editable(request, plan_pk: int, pk: int | None = None):
+    plan = plan_get_for_user(user=request.user, pk=plan_pk, action="edit")
+    activity = activity_get_for_plan(plan=plan, pk=pk) if pk is not None else None
+    return plan, activity
+
+
+def _error_message(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_GET
+def itinerary(request, pk: int):
+    """The itinerary on its own page (handy on a phone); the plan page includes the same part."""
+    plan = plan_get_for_user(user=request.user, pk=pk, action="view")
+    return render(
+        request,
+        "activities/itinerary.html",
+        {"plan": plan, "can_edit": permissions.can_edit(request.user, plan)},
+    )
+
+
+@login_required
+def activity_add(request, plan_pk: int):
+    plan, _ = _editable(request, plan_pk)
+    activity = PlanActivity(plan=plan)
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=activity)
+        if form.is_valid():
+            try:
+                activity = services.activity_create(plan=plan, data=form.activity_data())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Added “{activity.title}”.")
+                return _back(request, plan, f"#activity-{activity.pk}")
+    else:
+        day = DayField(required=False).clean(request.GET.get("day", "")) if request.GET else None
+        form = ActivityForm(instance=activity, initial={"scheduled_date": day})
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"plan": plan, "form": form, "activity": None, "next": _safe_next(request)},
+    )
+
+
+@login_required
+def activity_edit(request, plan_pk: int, pk: int):
+    plan, activity = _editable(request, plan_pk, pk)
+    if request.method == "POST":
+        form = ActivityForm(request.POST, instance=activity)
+        if form.is_valid():
+            try:
+                activity = services.activity_update(activity=activity, data=form.activity_data())
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, f"Saved “{activity.title}”.")
+                return _back(request, plan, f"#activity-{activity.pk}")
+    else:
+        form = ActivityForm(instance=activity)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"plan": plan, "form": form, "activity": activity, "next": _safe_next(request)},
+    )
+
+
+@login_required
+def activity_delete(request, plan_pk: int, pk: int):
+    plan, activity = _editable(request, plan_pk, pk)
+    if request.method == "POST":
+        services.activity_delete(activity=activity)
+        messages.success(request, f"Deleted “{activity.title}”.")
+        return _back(request, plan, "#itinerary")
+    return render(
+        request,
+        "activities/activity_confirm_delete.html",
+        {"plan": plan, "activity": activity, "next": _safe_next(request)},
+    )
+
+
+@login_required
+@require_POST
+def activity_quick_add(request, plan_pk: int):
+    plan, _ = _editable(request, plan_pk)
+    form = QuickAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the activity a name (up to 200 characters) and pick a day.")
+        return _back(request, plan, "#itinerary")
+    try:
+        activity = services.activity_quick_add(
+            plan=plan, title=form.cleaned_data["title"], day=form.cleaned_data["day"]
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+        return _back(request, plan, "#itinerary")
+    messages.success(
+        request, f"Added “{activity.title}” to {day_label(plan, activity.scheduled_date)}."
+    )
+    return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_move_step(request, plan_pk: int, pk: int):
+    """Move up or down one place within the day (the accessible alternative to dragging)."""
+    plan, activity = _editable(request, plan_pk, pk)
+    offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
+    if offset is None:
+        messages.error(request, "Choose whether to move the activity up or down.")
+    else:
+        try:
+            services.activity_move_step(activity=activity, offset=offset)
+        except ValidationError as error:
+            _error_message(request, error)
+    return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_move_day(request, plan_pk: int, pk: int):
+    plan, activity = _editable(request, plan_pk, pk)
+    form = DayChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            activity = services.activity_move(activity=activity, day=form.cleaned_data["day"])
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            label = day_label(plan, activity.scheduled_date)
+            messages.success(request, f"Moved “{activity.title}” to {label}.")
+    else:
+        messages.error(request, "Choose one of the trip's days.")
+    return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_delay(request, plan_pk: int, pk: int):
+    plan, activity = _editable(request, plan_pk, pk)
+    form = DayChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            activity = services.activity_delay(activity=activity, day=form.cleaned_data["day"])
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            label = day_label(plan, activity.scheduled_date)
+            messages.success(request, f"Delayed “{activity.title}” to {label}.")
+    else:
+        messages.error(request, "Choose one of the trip's days.")
+    return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_complete(request, plan_pk: int, pk: int):
+    plan, activity = _editable(request, plan_pk, pk)
+    completed = request.POST.get("completed") == "1"
+    services.activity_set_completed(activity=activity, completed=completed)
+    return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_reorder(request, plan_pk: int):
+    """Drag-and-drop's endpoint: JSON {"days": {"2025-06-01": [ids], "unscheduled": [ids]}}."""
+    plan, _ = _editable(request, plan_pk)
+    try:
+        payload = json.loads(request.body or b"{}")
+        days = {
+            DayField(required=False).clean(key): [int(pk) for pk in ids]
+            for key, ids in payload["days"].items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        return JsonResponse(
+            {"error": 'Send the new order as {"days": {"YYYY-MM-DD": [ids]}}.'},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    try:
+        services.activity_reorder(plan=plan, days=days)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=HTTPStatus.CONFLICT)
+    return JsonResponse({"ok": True})
+
+
+@login_required
+@require_POST
+def itinerary_import(request, plan_pk: int):
+    plan, _ = _editable(request, plan_pk)
+    result = services.itinerary_import_from_plan_data(plan=plan)
+    if result.created:
+        messages.success(
+            request,
+            f"Added {result.created} activit{'y' if result.created == 1 else 'ies'} "
+            "from the plan's itinerary.",
+        )
+    elif result.skipped:
+        messages.info(request, "Everything in the plan's itinerary is already in the activities.")
+    else:
+        messages.info(request, "The plan's itinerary has nothing to add yet.")
+    if result.problems:
+        messages.warning(request, "Some items were left out: " + " ".join(result.problems[:5]))
+    return _back(request, plan, "#itinerary")
+
+
+@require_GET
+def calendar_export(request, pk: int):
+    """The itinerary as an .ics file, for anyone who may view the plan."""
+    plan = plan_get_for_user(user=request.user, pk=pk, action="view")
+    return calendar.ics_response(plan)
+
+
+def _plan_by_share_token(token: str) -> Plan:
+    """The plan behind a share link, else 404.
+
+    Kept private to this one function until `plans.selectors.plan_get_by_share_token`
+    reaches this branch; then this should call it instead.
+    """
+    if not token or len(token) > 64:
+        raise Http404("No plan found.")
+    plan = Plan.objects.select_related("user").filter(share_token=token).first()
+    if plan is None:
+        raise Http404("No plan found.")
+    return plan
+
+
+@require_GET
+def shared_calendar_export(request, token: str):
+    return calendar.ics_response(_plan_by_share_token(token))

@@ -1,0 +1,131 @@
+"""The .ics export parses back with icalendar, with the right events in the right timezone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from http import HTTPStatus
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from plans.models import Role
+from tests.activities.conftest import START
+from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LISBON = ZoneInfo("Europe/Lisbon")
+
+
+@pytest.fixture
+def trip():
+    owner = UserFactory(timezone="Europe/Lisbon")
+    return PlanFactory(
+        user=owner, title="Lisbon weekend", start_date=START, end_date=START + dt.timedelta(days=2)
+    )
+
+
+@pytest.fixture
+def activities(trip):
+    return {
+        "castle": PlanActivityFactory(
+            plan=trip,
+            title="Castelo de São Jorge",
+            scheduled_date=START,
+            start_time=dt.time(10),
+            end_time=dt.time(12),
+            location_name="Castelo de São Jorge",
+            address="R. de Santa Cruz do Castelo",
+            latitude=Decimal("38.71390000"),
+            longitude=Decimal("-9.13350000"),
+        ),
+        "fado": PlanActivityFactory(
+            plan=trip,
+            title="Fado night",
+            scheduled_date=START + dt.timedelta(days=1),
+            start_time=dt.time(21, 30),
+            duration_minutes=150,
+        ),
+        "beach": PlanActivityFactory(
+            plan=trip, title="Beach day", scheduled_date=START + dt.timedelta(days=2)
+        ),
+        "someday": PlanActivityFactory(plan=trip, title="Someday", scheduled_date=None),
+    }
+
+
+def parse(response):
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/calendar")
+    assert response["Content-Disposition"] == 'attachment; filename="lisbon-weekend.ics"'
+    return Calendar.from_ical(response.content)
+
+
+def events_by_summary(calendar):
+    return {str(event["SUMMARY"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_ics_has_one_event_per_scheduled_activity_in_the_travellers_timezone(
+    client, trip, activities
+):
+    client.force_login(trip.user)
+    calendar = parse(client.get(f"/plans/{trip.pk}/calendar.ics"))
+    events = events_by_summary(calendar)
+    assert set(events) == {"Castelo de São Jorge", "Fado night", "Beach day"}
+
+    castle = events["Castelo de São Jorge"]
+    assert castle.decoded("DTSTART") == dt.datetime(2030, 6, 1, 10, tzinfo=LISBON)
+    assert castle.decoded("DTEND") == dt.datetime(2030, 6, 1, 12, tzinfo=LISBON)
+    assert castle["DTSTART"].params["TZID"] == "Europe/Lisbon"
+    assert str(castle["LOCATION"]) == "Castelo de São Jorge, R. de Santa Cruz do Castelo"
+    assert (castle["GEO"].latitude, castle["GEO"].longitude) == (38.7139, -9.1335)
+    assert str(castle["UID"]) == f"activity-{activities['castle'].pk}@wayfarer.app"
+    assert "DTSTAMP" in castle
+
+    fado = events["Fado night"]
+    assert fado.decoded("DTSTART") == dt.datetime(2030, 6, 2, 21, 30, tzinfo=LISBON)
+    assert fado.decoded("DURATION") == dt.timedelta(minutes=150)
+
+    beach = events["Beach day"]
+    assert beach.decoded("DTSTART") == dt.date(2030, 6, 3)
+    assert beach.decoded("DTEND") == dt.date(2030, 6, 4)
+
+    timezones = [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")]
+    assert timezones == ["Europe/Lisbon"]
+    assert str(calendar["X-WR-CALNAME"]) == "Lisbon weekend"
+
+
+def test_uids_are_stable_between_exports(client, trip, activities):
+    client.force_login(trip.user)
+    first = events_by_summary(parse(client.get(f"/plans/{trip.pk}/calendar.ics")))
+    second = events_by_summary(parse(client.get(f"/plans/{trip.pk}/calendar.ics")))
+    assert {k: str(v["UID"]) for k, v in first.items()} == {
+        k: str(v["UID"]) for k, v in second.items()
+    }
+
+
+def test_viewers_may_export(client, trip, activities):
+    viewer = PlanMemberFactory(plan=trip, role=Role.VIEWER).user
+    client.force_login(viewer)
+    assert len(parse(client.get(f"/plans/{trip.pk}/calendar.ics")).walk("VEVENT")) == 3
+
+
+def test_strangers_get_404_and_anonymous_visitors_too(client, trip, activities):
+    assert client.get(f"/plans/{trip.pk}/calendar.ics").status_code == HTTPStatus.NOT_FOUND
+    client.force_login(UserFactory())
+    assert client.get(f"/plans/{trip.pk}/calendar.ics").status_code == HTTPStatus.NOT_FOUND
+
+
+def test_public_plans_can_be_exported_by_anyone(client, trip, activities):
+    trip.is_public, trip.status = True, "published"
+    trip.save()
+    assert len(parse(client.get(f"/plans/{trip.pk}/calendar.ics")).walk("VEVENT")) == 3
+
+
+def test_share_link_export(client, trip, activities):
+    trip.share_token = "s3cr3t-token-with-enough-entropy-0123456789"
+    trip.save()
+    response = client.get(f"/s/{trip.share_token}/calendar.ics")
+    assert len(parse(response).walk("VEVENT")) == 3
+    assert client.get("/s/wrong-token/calendar.ics").status_code == HTTPStatus.NOT_FOUND
