@@ -19,6 +19,7 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"traveller{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")

@@ -507,10 +507,17 @@ def assert_schedule_valid(
         # Day plans only list their own fixed failures; check timing on the placed stops.
         trimmed = replace(plan, unplaced=())
         assert_day_plan_valid(trimmed, members, ctx, travel, slot)
+        # The traveller's own pinned stops may already exceed the pace; the planner must then
+        # add nothing, so the cap is whichever is larger.
+        pinned_ids = {s.id for s in fixed.get(ctx.date, []) if s.pinned_start is not None}
+        pinned_busy = sum(
+            v.end_minute - v.start_minute for v in plan.visits if v.stop_id in pinned_ids
+        )
         if ctx.max_activities is not None:
-            assert len(plan.visits) <= ctx.max_activities
+            assert len(plan.visits) <= max(ctx.max_activities, len(pinned_ids))
         if ctx.max_busy_minutes is not None:
-            assert sum(v.end_minute - v.start_minute for v in plan.visits) <= ctx.max_busy_minutes
+            busy = sum(v.end_minute - v.start_minute for v in plan.visits)
+            assert busy <= max(ctx.max_busy_minutes, pinned_busy)
         placed.extend(ids(plan.visits))
         for visit in plan.visits:
             if not visit.pinned:
