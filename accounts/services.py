@@ -193,7 +193,14 @@ def account_delete(*, user: User) -> None:
     """
     keys = UserSession.objects.filter(user=user).values("session_id")
     Session.objects.filter(pk__in=keys).delete()
+    plan_model = user.plans.model
+    activity_model = plan_model._meta.get_field("activities").related_model
+    owned = list(user.plans.values_list("pk", flat=True))
     user.delete()
+    # Deleting records history rows for the plans and activities that went with the account;
+    # their content must go too, so drop every history row of what the account owned.
+    activity_model.history.filter(plan_id__in=owned).delete()
+    plan_model.history.filter(id__in=owned).delete()
 
 
 @transaction.atomic

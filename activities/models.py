@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
 
@@ -46,6 +47,9 @@ class PlanActivity(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Who changed what and when; services write it (see plans.history).
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         db_table = "plan_activities"

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from plans.documents import plan_data_errors
 
@@ -98,6 +99,8 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanQuerySet.as_manager()
+    # Who changed what and when; services write it (see plans.history).
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -340,6 +340,10 @@ def test_delete_account_cascades_exactly_what_it_owns(client, user, other_user):
     assert not Session.objects.filter(pk=other_key).exists()
     assert other_client.get("/account/").status_code == HTTPStatus.FOUND
     assert User.objects.filter(pk=other_user.pk).exists()
+    # No copy of the deleted plan survives in its history; the other plan's history stays.
+    assert not Plan.history.filter(id=own_plan.pk).exists()
+    assert not PlanActivity.history.filter(plan_id=own_plan.pk).exists()
+    assert Plan.history.filter(id=theirs.pk).exists()
 
 
 def test_social_only_user_must_sign_in_again_before_deleting(client, user, settings):
