@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
 import random
 import secrets
 from bisect import bisect
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from django.db import connection, models, transaction
+from django.db.models.fields import AutoFieldMixin
 
 from activities.models import ActivityType, PlanActivity
 from activities.seed_cities import CITIES, City
@@ -69,8 +72,8 @@ def _money(amount: float) -> str:
     return f"{max(amount, 0.0):.2f}"
 
 
-def _json(document: dict) -> str:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+# One encoder for every document: json.dumps with options builds a new one per call.
+_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 # Rough units of each currency per US dollar: only to make budgets look plausible.
@@ -550,7 +553,7 @@ USER_KEYS = (
     "email", "is_staff", "is_active", "date_joined", "display_name", "timezone",
     "preferred_currency", "home_city", "travel_preferences",
 )  # fmt: skip
-EMAIL_KEYS = ("id", "user_id", "email", "verified", "primary")
+EMAIL_KEYS = ("user_id", "email", "verified", "primary")
 PLAN_KEYS = (
     "id", "user_id", "title", "description", "destination", "start_date", "end_date", "budget",
     "currency", "status", "plan_data", "is_public", "share_token", "version", "created_at",
@@ -562,18 +565,42 @@ ACTIVITY_KEYS = (
     "estimated_cost", "actual_cost", "order_index", "is_completed", "metadata", "version",
     "created_at", "updated_at",
 )  # fmt: skip
-MEMBER_KEYS = ("id", "plan_id", "user_id", "role", "invited_by_id", "created_at")
+MEMBER_KEYS = ("plan_id", "user_id", "role", "invited_by_id", "created_at")
 
 
 # --- the COPY writer -----------------------------------------------------------------------------
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
+
+
+def _text(value) -> str:
+    """One value in COPY's text format (psycopg's write_row does the same, but slower here)."""
+    if value is None:
+        return NULL
+    kind = type(value)
+    if kind is str:
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_ESCAPES)
+        return value
+    if kind is bool:
+        return "t" if value else "f"
+    if kind is int:
+        return str(value)
+    if kind in (dict, list):
+        return _text(_json(value))
+    if kind in (dt.date, dt.time, dt.datetime):
+        return value.isoformat()
+    return str(value).translate(_ESCAPES)
 
 
 class CopyTable:
     """COPY rows (dicts keyed by field attname) into a model's table, every column accounted for.
 
     The column list comes from the model's concrete fields at run time, so a column added later
-    keeps working: it gets its Django default (or NULL), and a NOT NULL column without a default
-    that the generator does not provide stops the run before anything is written.
+    keeps working: it gets its Django default (or NULL), an auto-incrementing primary key that
+    is not provided comes from its sequence, and a NOT NULL column without a default that the
+    generator does not provide stops the run before anything is written.
     """
 
     def __init__(self, model: type[models.Model], provided: Iterable[str]):
@@ -589,9 +616,11 @@ class CopyTable:
                 columns.append(model_field.column)
             elif model_field.db_default is not models.NOT_PROVIDED:
                 continue  # the database fills it
+            elif model_field.primary_key and isinstance(model_field, AutoFieldMixin):
+                continue  # the sequence fills it
             elif model_field.has_default() or model_field.null:
-                value = model_field.get_db_prep_save(model_field.get_default(), connection)
-                defaults.append((model_field.column, value))
+                value = model_field.get_prep_value(model_field.get_default())
+                defaults.append((model_field.column, _text(value)))
             else:
                 missing.append(model_field.name)
         if missing:
@@ -608,19 +637,21 @@ class CopyTable:
             )
         self.table = model._meta.db_table
         self.keys = keys
-        self.tail = [value for _, value in defaults]
-        all_columns = columns + [column for column, _ in defaults]
+        self.tail = "".join("\t" + value for _, value in defaults) + "\n"
         quote = connection.ops.quote_name
+        all_columns = columns + [column for column, _ in defaults]
         self.sql = f"COPY {quote(self.table)} ({', '.join(map(quote, all_columns))}) FROM STDIN"
 
-    def write(self, cursor, rows: Iterable[dict]) -> int:
-        """Stream rows through one COPY on a raw psycopg cursor; returns how many were written."""
-        keys, tail, written = self.keys, self.tail, 0
-        with cursor.copy(self.sql) as copy:
-            for row in rows:
-                copy.write_row([row[key] for key in keys] + tail)
-                written += 1
-        return written
+    def encode(self, rows: Iterable[dict]) -> bytes:
+        """Rows as COPY text-format data; pure, so worker processes can do it."""
+        keys, tail, text = self.keys, self.tail, _text
+        return "".join("\t".join([text(row[key]) for key in keys]) + tail for row in rows).encode()
+
+    def write(self, cursor, data: bytes) -> None:
+        """Send encoded rows through one COPY on a raw psycopg cursor."""
+        if data:
+            with cursor.copy(self.sql) as copy:
+                copy.write(data)
 
 
 # --- the loader ----------------------------------------------------------------------------------
@@ -634,6 +665,64 @@ class SeedResult:
     members_created: int = 0
     users_existing: int = 0
     plans_existing: int = 0
+    indexes_rebuilt: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    first: int  # plan index
+    end: int
+    plan_id: int  # id of plan `first`
+    activity_id: int  # id of its first activity
+
+
+@dataclass(frozen=True)
+class _Context:
+    shape: SeedShape
+    owner_ids: list[int]
+    today: dt.date
+    now: dt.datetime
+    tables: tuple[CopyTable, CopyTable, CopyTable]  # plans, activities, members
+
+
+_worker_context: _Context | None = None
+
+
+def _set_worker_context(context: _Context) -> None:
+    global _worker_context  # per-process state of a pool worker
+    _worker_context = context
+
+
+def _encode_chunk(
+    chunk: _Chunk, context: _Context | None = None
+) -> tuple[bytes, bytes, bytes, int, int]:
+    """Generate plans first..end-1 with their activities and members, as COPY data."""
+    context = context or _worker_context
+    plan_table, activity_table, member_table = context.tables
+    plans, activities, members = [], [], []
+    activity_id = chunk.activity_id
+    for offset, index in enumerate(range(chunk.first, chunk.end)):
+        rows = plan_rows(
+            context.shape, index, owner_ids=context.owner_ids, today=context.today, now=context.now
+        )
+        plan_id = chunk.plan_id + offset
+        rows.plan["id"] = plan_id
+        plans.append(rows.plan)
+        for activity in rows.activities:
+            activity["id"] = activity_id
+            activity["plan_id"] = plan_id
+            activity_id += 1
+            activities.append(activity)
+        for member in rows.members:
+            member["plan_id"] = plan_id
+            members.append(member)
+    return (
+        plan_table.encode(plans),
+        activity_table.encode(activities),
+        member_table.encode(members),
+        len(activities),
+        len(members),
+    )
 
 
 def reserve_ids(cursor, table: str, count: int) -> int:
@@ -662,10 +751,7 @@ def reserve_ids(cursor, table: str, count: int) -> int:
 def _existing_users(cursor, seed: int) -> dict[int, int]:
     """{index: id} of this seed's travellers."""
     prefix = seed_username_prefix(seed)
-    cursor.execute(
-        "SELECT id, username FROM accounts_user WHERE username LIKE %s",
-        [prefix.replace("_", r"\_") + "%"],
-    )
+    cursor.execute("SELECT id, username FROM accounts_user WHERE username LIKE %s", [prefix + "%"])
     found = {}
     for user_id, username in cursor.fetchall():
         suffix = username[len(prefix) :]
@@ -674,9 +760,31 @@ def _existing_users(cursor, seed: int) -> dict[int, int]:
     return found
 
 
-def _existing_plan_count(cursor, user_ids: Iterable[int]) -> int:
-    cursor.execute("SELECT count(*) FROM plans_plan WHERE user_id = ANY(%s)", [list(user_ids)])
+def _existing_plan_count(cursor, user_ids: list[int]) -> int:
+    if not user_ids:
+        return 0
+    cursor.execute("SELECT count(*) FROM plans_plan WHERE user_id = ANY(%s)", [user_ids])
     return cursor.fetchone()[0]
+
+
+def _droppable_indexes(cursor, tables: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, definition) of the plain, non-unique indexes on `tables`: safe to rebuild.
+
+    Unique indexes and those behind constraints stay, so no invariant is ever unchecked.
+    """
+    cursor.execute(
+        """
+        SELECT i.relname, pg_get_indexdef(x.indexrelid)
+        FROM pg_index x
+        JOIN pg_class i ON i.oid = x.indexrelid
+        JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relname = ANY(%s) AND NOT x.indisunique AND NOT x.indisprimary
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+        ORDER BY t.relname, i.relname
+        """,
+        [list(tables)],
+    )
+    return cursor.fetchall()
 
 
 def seed_demo(
@@ -685,95 +793,142 @@ def seed_demo(
     password_hash: str,
     on_progress: Callable[[str, int, int], None] | None = None,
     now: dt.datetime | None = None,
+    jobs: int = 1,
+    chunk_size: int = PLANS_PER_CHUNK,
+    rebuild_indexes: bool | None = None,
 ) -> SeedResult:
-    """Create what is missing of `shape` in one transaction (see the module docstring)."""
+    """Create what is missing of `shape` in one transaction (see the module docstring).
+
+    `jobs` worker processes generate and encode rows while this process streams them to
+    PostgreSQL (0: generate here). `rebuild_indexes` drops the plain indexes of the plan and
+    activity tables for the load and recreates them before the commit (None: only when the run
+    at least doubles the activity table, where one sorted build beats row-by-row upkeep). The
+    drop is inside the transaction, so any error rolls it back with everything else.
+    """
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
 
     if min(shape.users, shape.plans, shape.activities_per_plan) < 0:
         raise SeedError("Sizes cannot be negative.")
+    if shape.seed < 0:
+        raise SeedError("The seed must be zero or a positive number.")
     for name in ("public_ratio", "shared_ratio", "member_ratio"):
         if not 0 <= getattr(shape, name) <= 1:
             raise SeedError(f"--{name.replace('_', '-')} must be between 0 and 1.")
     now = now or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    today = now.date()
     report = on_progress or (lambda stage, done, total: None)
     result = SeedResult()
 
-    user_copy = CopyTable(User, USER_KEYS)
-    email_copy = CopyTable(EmailAddress, EMAIL_KEYS)
-    plan_copy = CopyTable(Plan, PLAN_KEYS)
-    activity_copy = CopyTable(PlanActivity, ACTIVITY_KEYS)
-    member_copy = CopyTable(PlanMember, MEMBER_KEYS)
+    user_table = CopyTable(User, USER_KEYS)
+    email_table = CopyTable(EmailAddress, EMAIL_KEYS)
+    plan_table = CopyTable(Plan, PLAN_KEYS)
+    activity_table = CopyTable(PlanActivity, ACTIVITY_KEYS)
+    member_table = CopyTable(PlanMember, MEMBER_KEYS)
 
-    tables = [User, EmailAddress, Plan, PlanMember, PlanActivity]
-    names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+    written = [User, EmailAddress, Plan, PlanMember, PlanActivity]
+    names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in written)
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor  # the raw psycopg cursor, inside Django's transaction
         # Blocks other writers (and a second seeder), not readers, until the commit.
         cursor.execute(f"LOCK TABLE {names} IN SHARE ROW EXCLUSIVE MODE")
+        # Django's foreign keys are INITIALLY DEFERRED: check them row by row instead of queueing
+        # millions of checks for the commit (and CREATE INDEX refuses to run with a queue).
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
         existing = _existing_users(cursor, shape.seed)
         result.users_existing = len(existing)
         missing = [index for index in range(shape.users) if index not in existing]
         if missing:
+            report("users", 0, len(missing))
             first_user = reserve_ids(cursor, User._meta.db_table, len(missing))
-            first_email = reserve_ids(cursor, EmailAddress._meta.db_table, len(missing))
             users = []
             for offset, index in enumerate(missing):
                 row = user_row(shape.seed, index, now=now, password_hash=password_hash)
                 row["id"] = existing[index] = first_user + offset
                 users.append(row)
-            report("users", 0, len(users))
-            result.users_created = user_copy.write(cursor, users)
-            email_copy.write(
-                cursor,
-                (
-                    email_address_row(user) | {"id": first_email + offset}
-                    for offset, user in enumerate(users)
-                ),
-            )
+            user_table.write(cursor, user_table.encode(users))
+            email_table.write(cursor, email_table.encode(map(email_address_row, users)))
+            result.users_created = len(users)
             report("users", len(users), len(users))
 
         owner_ids = [existing[index] for index in sorted(existing)]
-        result.plans_existing = _existing_plan_count(cursor, owner_ids) if owner_ids else 0
+        result.plans_existing = _existing_plan_count(cursor, owner_ids)
         to_create = max(shape.plans - result.plans_existing, 0)
         if to_create and not owner_ids:
             raise SeedError("Plans need travellers: ask for at least one user (--users 1).")
-        per_plan = shape.activities_per_plan
-        report("plans", 0, to_create)
-        for chunk_start in range(
-            result.plans_existing, result.plans_existing + to_create, PLANS_PER_CHUNK
-        ):
-            chunk_end = min(chunk_start + PLANS_PER_CHUNK, result.plans_existing + to_create)
-            size = chunk_end - chunk_start
-            plan_id = reserve_ids(cursor, Plan._meta.db_table, size)
-            activity_id = reserve_ids(cursor, PlanActivity._meta.db_table, size * per_plan)
-            generated = [
-                plan_rows(shape, index, owner_ids=owner_ids, today=today, now=now)
-                for index in range(chunk_start, chunk_end)
+        if to_create:
+            per_plan = shape.activities_per_plan
+            first_plan = reserve_ids(cursor, Plan._meta.db_table, to_create)
+            first_activity = reserve_ids(cursor, PlanActivity._meta.db_table, to_create * per_plan)
+            chunks = [
+                _Chunk(
+                    first=start,
+                    end=min(start + chunk_size, shape.plans),
+                    plan_id=first_plan + start - result.plans_existing,
+                    activity_id=first_activity + (start - result.plans_existing) * per_plan,
+                )
+                for start in range(result.plans_existing, shape.plans, chunk_size)
             ]
-            activities, members = [], []
-            for offset, rows in enumerate(generated):
-                rows.plan["id"] = plan_id + offset
-                for activity in rows.activities:
-                    activity["id"] = activity_id
-                    activity["plan_id"] = plan_id + offset
-                    activity_id += 1
-                    activities.append(activity)
-                for member in rows.members:
-                    member["plan_id"] = plan_id + offset
-                    members.append(member)
-            result.plans_created += plan_copy.write(cursor, (rows.plan for rows in generated))
-            result.activities_created += activity_copy.write(cursor, activities)
-            if members:
-                member_id = reserve_ids(cursor, PlanMember._meta.db_table, len(members))
-                for offset, member in enumerate(members):
-                    member["id"] = member_id + offset
-                result.members_created += member_copy.write(cursor, members)
-            report("plans", chunk_end - result.plans_existing, to_create)
+            if rebuild_indexes is None:
+                cursor.execute("SELECT count(*) FROM plan_activities")
+                rebuild_indexes = to_create * per_plan >= max(cursor.fetchone()[0], 100_000)
+            indexes = []
+            if rebuild_indexes:
+                indexes = _droppable_indexes(
+                    cursor, [Plan._meta.db_table, PlanActivity._meta.db_table]
+                )
+                for name, _ in indexes:
+                    cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+            context = _Context(
+                shape, owner_ids, now.date(), now, (plan_table, activity_table, member_table)
+            )
+            report("plans", 0, to_create)
+            for chunk, encoded in zip(chunks, _generate(chunks, context, jobs), strict=True):
+                plans, activities, members, activity_count, member_count = encoded
+                plan_table.write(cursor, plans)
+                activity_table.write(cursor, activities)
+                member_table.write(cursor, members)
+                result.plans_created += chunk.end - chunk.first
+                result.activities_created += activity_count
+                result.members_created += member_count
+                report("plans", result.plans_created, to_create)
+            if indexes:
+                report("indexes", 0, len(indexes))
+                for done, (_name, definition) in enumerate(indexes, 1):
+                    cursor.execute(definition)
+                    report("indexes", done, len(indexes))
+                result.indexes_rebuilt = [name for name, _ in indexes]
 
         if result.users_created or result.plans_created:
             cursor.execute(f"ANALYZE {names}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to how Django declares them
     return result
+
+
+def _generate(chunks: list[_Chunk], context: _Context, jobs: int):
+    """Encoded chunks in order; with jobs > 0, worker processes stay at most two chunks ahead."""
+    if jobs <= 0 or len(chunks) == 1:
+        for chunk in chunks:
+            yield _encode_chunk(chunk, context)
+        return
+    # fork: workers inherit the context (no pickling of the owner list) and never touch the
+    # database connection; they only build bytes.
+    pool = multiprocessing.get_context("fork").Pool(
+        jobs, initializer=_set_worker_context, initargs=(context,)
+    )
+    try:
+        pending = deque()
+        upcoming = iter(chunks)
+        for chunk in islice(upcoming, 2 * jobs):
+            pending.append(pool.apply_async(_encode_chunk, (chunk,)))
+        while pending:
+            encoded = pending.popleft().get()
+            next_chunk = next(upcoming, None)
+            if next_chunk is not None:
+                pending.append(pool.apply_async(_encode_chunk, (next_chunk,)))
+            yield encoded
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()

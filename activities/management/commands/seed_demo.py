@@ -9,6 +9,7 @@ Every seeded traveller signs in with their email and the password `wayfarer-demo
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.contrib.auth.hashers import make_password
@@ -85,11 +86,23 @@ class Command(BaseCommand):
             default=0.10,
             help="fraction shared with other seeded travellers as editors/viewers (0.10)",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=max((os.cpu_count() or 2) - 1, 1),
+            help="worker processes that generate rows while this one streams them "
+            "(default: one less than the CPU count; 0 generates in this process)",
+        )
+        parser.add_argument(
+            "--rebuild-indexes",
+            choices=["auto", "yes", "no"],
+            default="auto",
+            help="drop the plain plan and activity indexes during the load and rebuild them "
+            "before the commit (auto: when the run at least doubles the activity table)",
+        )
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
-        if options["seed"] < 0:
-            raise CommandError("--seed must be zero or a positive number.")
         shape = seeding.SeedShape(
             seed=options["seed"],
             users=options["users"],
@@ -106,6 +119,10 @@ class Command(BaseCommand):
                 shape,
                 password_hash=make_password(seeding.SEED_PASSWORD),
                 on_progress=progress,
+                jobs=options["jobs"],
+                rebuild_indexes={"auto": None, "yes": True, "no": False}[
+                    options["rebuild_indexes"]
+                ],
             )
         except seeding.SeedError as error:
             raise CommandError(str(error)) from error
