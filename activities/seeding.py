@@ -15,7 +15,15 @@ their plan without a round trip. COPY bypasses Django, so the loader writes ever
 itself (including created_at/updated_at) and fills columns it does not know with the field's
 default, failing clearly for a new NOT NULL column without one. Share tokens come from `secrets`
 (about 1 µs each), so even demo share links cannot be derived from the seed; they are the one
-part of a plan that is not reproducible.
+part of a plan that is not reproducible. Dates are relative to the day of the run (trips from
+two years back to two years ahead), so the same seed on another day shifts them.
+
+Speed (1 M plans, 5 M activities in under 5 minutes on 2 cores): worker processes generate and
+encode COPY text themselves (faster here than psycopg's write_row) while the main process only
+streams bytes; for a load that at least doubles the activity table, the plain (non-unique,
+non-constraint) indexes of plans and activities are dropped inside the transaction and rebuilt
+before the commit, so an error rolls the drop back too. Unique indexes, foreign keys and CHECK
+constraints stay in force for every row. ANALYZE runs at the end.
 """
 
 from __future__ import annotations

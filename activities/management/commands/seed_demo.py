@@ -3,8 +3,10 @@
     python manage.py seed_demo --users 10000 --plans 1000000 --activities-per-plan 5 --seed 1
 
 Idempotent per seed: travellers are `seed{S}-u{i}`; a run creates only the travellers and plans
-that are missing, so repeating it is a no-op and a larger size tops up. It never deletes.
-Every seeded traveller signs in with their email and the password `wayfarer-demo`.
+that are missing, so repeating it is a no-op and a larger size tops up (new plans are spread over
+all the seed's travellers and get --activities-per-plan activities; existing rows are never
+changed or deleted). Every seeded traveller signs in with their email and the password
+`wayfarer-demo`: demo data, never for production. The work itself is in activities/seeding.py.
 """
 
 from __future__ import annotations
@@ -39,9 +41,10 @@ class Progress:
         rate = done / elapsed if elapsed > 0 else 0.0
         eta = (total - done) / rate if rate else 0.0
         filled = int(self.WIDTH * fraction)
+        speed = f"{rate:,.0f}/s  " if rate >= 1 else ""
         line = (
-            f"{stage:>6} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} "
-            f"{done:,}/{total:,}  {rate:,.0f}/s  {_clock(elapsed)} elapsed, {_clock(eta)} left"
+            f"{stage:>7} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {fraction:4.0%} "
+            f"{done:,}/{total:,}  {speed}{_clock(elapsed)} elapsed, {_clock(eta)} left"
         )
         if self.interactive:
             self.stream.write("\r" + line, style_func=str, ending="\n" if done >= total else "")
@@ -143,6 +146,11 @@ class Command(BaseCommand):
                 f"{result.plans_existing:,} plans)."
             )
         )
+        if result.indexes_rebuilt:
+            self.stdout.write(
+                f"Rebuilt {len(result.indexes_rebuilt)} indexes after the load: "
+                + ", ".join(result.indexes_rebuilt)
+            )
         example = (
             User.objects.filter(username=seeding.seed_username(shape.seed, 0))
             .values_list("email", flat=True)
