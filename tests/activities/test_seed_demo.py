@@ -109,9 +109,8 @@ def test_plan_data_follows_the_schema():
     seed_demo(plans=60)
     documents = list(seeded_plans().values_list("plan_data", flat=True))
 
-    if PLAN_DATA_SCHEMA.exists():
-        for document in documents:
-            validate_document(document, PLAN_DATA_SCHEMA, "plan_data")
+    for document in documents:
+        validate_document(document, PLAN_DATA_SCHEMA, "plan_data")
     for document in documents:
         preferences = document["preferences"]
         assert preferences["budget_type"] in {"budget", "moderate", "luxury"}
@@ -140,9 +139,8 @@ def test_activity_metadata_and_profiles_follow_their_schemas():
         PlanActivity.objects.filter(plan__in=seeded_plans()).values_list("metadata", flat=True)
     )
 
-    if METADATA_SCHEMA.exists():
-        for document in metadata:
-            validate_document(document, METADATA_SCHEMA, "metadata")
+    for document in metadata:
+        validate_document(document, METADATA_SCHEMA, "metadata")
     clock = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
     for document in metadata:
         assert document["tags"]
@@ -152,11 +150,10 @@ def test_activity_metadata_and_profiles_follow_their_schemas():
             assert clock.fullmatch(hours["open"])
             assert clock.fullmatch(hours["close"])
     assert any("opening_hours" in document for document in metadata)
-    if TRAVEL_PREFERENCES_SCHEMA.exists():
-        for preferences in User.objects.filter(username__startswith=f"seed{SEED}-u").values_list(
-            "travel_preferences", flat=True
-        ):
-            validate_document(preferences, TRAVEL_PREFERENCES_SCHEMA, "travel_preferences")
+    for preferences in User.objects.filter(username__startswith=f"seed{SEED}-u").values_list(
+        "travel_preferences", flat=True
+    ):
+        validate_document(preferences, TRAVEL_PREFERENCES_SCHEMA, "travel_preferences")
 
 
 def test_activities_lie_within_the_trip_with_dense_order_and_no_overlap():
