@@ -106,6 +106,7 @@ def ratelimit(
                         return too_many_requests(request, decision)
             return view(request, *args, **kwargs)
 
+        wrapped.ratelimit_scope = scope  # lets tests and checks see which views are limited
         return wrapped
 
     return decorator

@@ -110,3 +110,17 @@ def test_forwarded_ipv6_with_port_is_grouped_too(settings):
 
 def test_a_missing_peer_address_is_one_shared_unknown_bucket():
     assert client_ip(_request(remote_addr="")) == "unknown"
+
+
+def test_system_checks_report_bad_quotas_networks_and_alias(settings):
+    from ratelimit.checks import check_ratelimit_settings
+
+    assert check_ratelimit_settings(None) == []
+    settings.RATELIMIT_RATES = {"api": {"ip": "lots"}}
+    settings.RATELIMIT_TRUSTED_PROXIES = ["10.0.0.0/33"]
+    settings.RATELIMIT_DATABASE_ALIAS = "missing"
+    assert [e.id for e in check_ratelimit_settings(None)] == [
+        "ratelimit.E001",
+        "ratelimit.E002",
+        "ratelimit.E003",
+    ]
