@@ -258,8 +258,18 @@ RATELIMIT_DATABASE_ALIAS = env.str("RATELIMIT_DATABASE_ALIAS", default="ratelimi
 
 
 def ratelimit_database(default: dict) -> dict:
-    """The counters' connection: the same database, autocommit, never wrapped in a request."""
-    return {**copy.deepcopy(default), "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
+    """The counters' connection: the same database, autocommit, never wrapped in a request.
+
+    synchronous_commit=off: a hit does not wait for the WAL flush (about 2 ms on a busy disk,
+    more than the rest of the check). Counting stays exact; a database crash can forget the
+    last fraction of a second of hits, which a rate limiter can afford.
+    """
+    config = copy.deepcopy(default)
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    # Server-side binding lets psycopg prepare the upsert once per connection and reuse the plan.
+    options["server_side_binding"] = True
+    return {**config, "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
 
 
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["ratelimit.throttling.ApiThrottle"]
