@@ -3,8 +3,8 @@
 Run: `.venv/bin/python bench/ratelimit_bench.py [--rounds 10] [--requests 200]`
 
 A realistic DRF list (a page of 20 plans with their owner, ~10 fields) is served in-process
-through Django's full request stack (middleware, sessions, ATOMIC_REQUESTS) with the throttle on
-and off, in interleaved rounds (the order alternates each round) so drift affects both alike.
+through Django's WSGI handler (middleware, sessions, ATOMIC_REQUESTS, per-request connection
+health checks) with the throttle on and off, in interleaved pairs so drift affects both alike.
 The throttle runs as deployed: its own autocommit connection (`RATELIMIT_DATABASE_ALIAS`).
 Everything happens in a dedicated database (`wayfarer_bench`), created and dropped here.
 """
@@ -12,6 +12,7 @@ Everything happens in a dedicated database (`wayfarer_bench`), created and dropp
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -27,6 +28,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
@@ -103,15 +105,44 @@ def seed() -> User:
     return owner
 
 
-def run(client: Client, url: str, count: int) -> list[float]:
-    timings = []
-    for _ in range(count):
+def wsgi_caller(session_cookie: str):
+    """Call Django's WSGI handler as gunicorn would: request_started/finished signals included,
+    so per-request connection health checks and ATOMIC_REQUESTS behave as in production."""
+    handler = WSGIHandler()
+
+    def call(url: str) -> float:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url,
+            "SCRIPT_NAME": "",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "HTTP_HOST": "testserver",
+            "HTTP_COOKIE": session_cookie,
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+        statuses = []
         start = time.perf_counter()
-        response = client.get(url)
-        timings.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}: {response.content[:200]!r}")
-    return timings
+        result = handler(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        try:
+            body = b"".join(result)
+        finally:
+            result.close()  # sends request_finished, as a WSGI server does
+        elapsed = time.perf_counter() - start
+        if not statuses[0].startswith("200"):
+            raise SystemExit(f"{url} answered {statuses[0]}: {body[:200]!r}")
+        return elapsed
+
+    return call
 
 
 def main() -> None:
@@ -135,8 +166,11 @@ def main() -> None:
             client = Client()
             client.force_login(owner)
             assert len(client.get("/on/").json()["results"]) == 20
-            run(client, "/on/", 50)  # warm up both paths and connections
-            run(client, "/off/", 50)
+            cookie_name = settings.SESSION_COOKIE_NAME
+            call = wsgi_caller(f"{cookie_name}={client.cookies[cookie_name].value}")
+            for _ in range(50):  # warm up both paths and connections
+                call("/on/")
+                call("/off/")
 
             on: list[float] = []
             off: list[float] = []
@@ -158,7 +192,7 @@ def main() -> None:
                     for n in range(args.requests):
                         pair = ("/on/", "/off/") if (round_ + n) % 2 else ("/off/", "/on/")
                         for url in pair:
-                            (on if url == "/on/" else off).extend(run(client, url, 1))
+                            (on if url == "/on/" else off).append(call(url))
             finally:
                 ApiThrottle.allow_request = allow_request
 

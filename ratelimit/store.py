@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.utils import timezone
 
 from ratelimit.rates import Rate
@@ -47,6 +47,12 @@ def window_start(moment: dt.datetime, period: int) -> dt.datetime:
     return dt.datetime.fromtimestamp(epoch - epoch % period, tz=dt.UTC)
 
 
+def _upsert(connection, params: list) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, params)
+        return cursor.fetchone()[0]
+
+
 def hit(
     *,
     scope: str,
@@ -59,10 +65,17 @@ def hit(
     moment = at or now()
     start = window_start(moment, rate.period)
     reset_at = start + dt.timedelta(seconds=rate.period)
-    alias = settings.RATELIMIT_DATABASE_ALIAS
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_UPSERT, [identifier, identifier_type, scope, start, start.date(), moment])
-        (count,) = cursor.fetchone()
+    connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
+    params = [identifier, identifier_type, scope, start, start.date(), moment]
+    try:
+        count = _upsert(connection, params)
+    except (InterfaceError, OperationalError):
+        # A persistent connection the database dropped (restart, failover): reconnect once.
+        # Inside a transaction the caller's work is lost anyway, so the error is theirs.
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        count = _upsert(connection, params)
     allowed = count <= rate.limit
     reset_after = max(1, math.ceil((reset_at - moment).total_seconds()))
     return Decision(

@@ -269,7 +269,14 @@ def ratelimit_database(default: dict) -> dict:
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
     # Server-side binding lets psycopg prepare the upsert once per connection and reuse the plan.
     options["server_side_binding"] = True
-    return {**config, "ATOMIC_REQUESTS": False, "TEST": {"MIRROR": "default"}}
+    # No per-request health check (a SELECT 1 round trip as costly as the hit itself): the
+    # store reconnects once by itself when it finds the connection dead.
+    return {
+        **config,
+        "ATOMIC_REQUESTS": False,
+        "CONN_HEALTH_CHECKS": False,
+        "TEST": {"MIRROR": "default"},
+    }
 
 
 REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["ratelimit.throttling.ApiThrottle"]

@@ -135,3 +135,23 @@ def test_exactly_n_of_4n_concurrent_api_requests_get_through(rates, settings):
     assert sorted(set(codes)) == [200, 429]
     assert codes.count(200) == limit
     assert RateLimit.objects.get(scope="api").request_count == 4 * limit
+
+
+@pytest.mark.django_db(databases=["default", "ratelimit"])
+def test_the_counters_connection_autocommits_without_waiting_for_the_wal_flush():
+    connection = connections["ratelimit"]
+    assert connection.settings_dict["ATOMIC_REQUESTS"] is False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
+def test_a_dropped_counters_connection_is_reopened_without_losing_the_hit(settings):
+    """No health check runs per request on this connection, so the store recovers by itself."""
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    assert _hit().allowed
+    connections["ratelimit"].connection.close()  # what a database restart does to it
+    second = _hit()
+    assert (second.allowed, second.remaining) == (True, 1)
+    assert RateLimit.objects.get().request_count == 2

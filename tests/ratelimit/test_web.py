@@ -133,3 +133,14 @@ def test_decorator_can_count_every_method_and_key_per_user(client, rates, user):
         ("ip", 3),
         ("user", 3),
     }
+
+
+def test_default_login_quota_is_ten_per_quarter_hour_and_replaces_allauths(client):
+    """allauth's own cache-based lockout (5 failures) must not pre-empt the exact quota."""
+    responses = [_login(client, "target@example.com") for _ in range(11)]
+    assert [r.status_code for r in responses] == [HTTPStatus.OK] * 10 + [
+        HTTPStatus.TOO_MANY_REQUESTS
+    ]
+    for response in responses[:10]:
+        assert "Too many failed login attempts" not in response.content.decode()
+        assert response.context["form"].errors  # the plain wrong-password error instead
