@@ -3,6 +3,7 @@
 from django.urls import path
 
 from activities import views
+from ratelimit.decorators import ratelimit
 
 app_name = "activities"
 
@@ -11,7 +12,11 @@ _activity = "plans/<int:plan_pk>/activities/<int:pk>"
 urlpatterns = [
     path("plans/<int:pk>/itinerary/", views.itinerary, name="itinerary"),
     path("plans/<int:pk>/calendar.ics", views.calendar_export, name="calendar"),
-    path("s/<str:token>/calendar.ics", views.shared_calendar_export, name="shared-calendar"),
+    path(
+        "s/<str:token>/calendar.ics",
+        ratelimit("share", methods=None)(views.shared_calendar_export),
+        name="shared-calendar",
+    ),
     path("plans/<int:plan_pk>/activities/add/", views.activity_add, name="add"),
     path("plans/<int:plan_pk>/activities/quick-add/", views.activity_quick_add, name="quick-add"),
     path("plans/<int:plan_pk>/activities/reorder/", views.activity_reorder, name="reorder"),
