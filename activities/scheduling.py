@@ -120,11 +120,16 @@ def day_window(user, default: tuple[dt.time, dt.time]) -> tuple[dt.time, dt.time
     return min(start for start, _ in chosen), max(end for _, end in chosen)
 
 
-def plan_pace(plan: Plan, caps: Mapping[str, planner.PaceCaps]) -> str:
-    """The plan's pace (`plan_data.preferences.pace`), moderate when unset or unknown."""
+def plan_pace(plan: Plan, caps: Mapping[str, planner.PaceCaps]) -> str | None:
+    """The plan's pace (`plan_data.preferences.pace`), moderate when unset or unknown.
+
+    None (no caps) when the configured caps do not name that pace either.
+    """
     preferences = (plan.plan_data or {}).get("preferences") or {}
     pace = preferences.get("pace") if isinstance(preferences, dict) else None
-    return pace if pace in caps else DEFAULT_PACE
+    if pace in caps:
+        return pace
+    return DEFAULT_PACE if DEFAULT_PACE in caps else None
 
 
 # --------------------------------------------------------------------------- rows -> stops

@@ -406,3 +406,17 @@ def test_optimise_day_reorders_to_cut_travel_and_keeps_pins(trip):
     ) < order.index("C") < order.index("B") < order.index("A")
     lunch.refresh_from_db()
     assert (lunch.start_time, lunch.end_time) == (dt.time(12), dt.time(13))
+
+
+def test_pace_caps_from_settings_without_moderate_mean_no_cap(trip, settings):
+    """Configured caps that leave out the plan's pace (and moderate) cap nothing."""
+    settings.PLANNER_PACE_CAPS = {"relaxed": {"max_activities": 2, "max_hours": None}}
+    config = scheduling.planner_config()
+    trip.plan_data = {"preferences": {"pace": "relaxed"}}
+    assert {
+        (d.max_activities, d.max_busy_minutes) for d in scheduling.trip_days(trip, [], config)
+    } == {(2, None)}
+    trip.plan_data = {"preferences": {"pace": "fast"}}
+    assert {
+        (d.max_activities, d.max_busy_minutes) for d in scheduling.trip_days(trip, [], config)
+    } == {(None, None)}
