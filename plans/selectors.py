@@ -79,14 +79,14 @@ def plan_featured(*, limit: int = 6) -> QuerySet[Plan]:
 
 
 def plan_get_by_share_token(*, token: str) -> Plan:
-    """The plan behind a share link, or 404 when the link is unknown or was revoked.
+    """The plan behind a share link, or 404 when the link is unknown, revoked or hidden.
 
     The indexed lookup finds the row; the token is then compared in constant time, so the
     comparison itself leaks nothing about how much of a guess was right.
     """
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         raise Http404("No plan found.")
-    plan = Plan.objects.select_related("user").filter(share_token=token).first()
+    plan = Plan.objects.not_hidden().select_related("user").filter(share_token=token).first()
     if plan is None or not secrets.compare_digest(plan.share_token.encode(), token.encode()):
         raise Http404("No plan found.")
     return plan
