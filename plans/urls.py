@@ -30,6 +30,7 @@ urlpatterns = [
         name="member-remove",
     ),
     path("plans/<int:pk>/leave/", views.plan_leave, name="leave"),
+    path("plans/<int:pk>/report/", views.plan_report, name="report"),
     path(
         "plans/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         views.invitation_revoke,
@@ -38,5 +39,6 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_respond, name="invitation"),
     path("s/<str:token>/", views.shared_plan, name="shared"),
     path("s/<str:token>/duplicate/", views.shared_plan_duplicate, name="shared-duplicate"),
+    path("s/<str:token>/report/", views.shared_plan_report, name="shared-report"),
     path("explore/", views.explore, name="explore"),
 ]
