@@ -462,22 +462,13 @@ class PlanReportAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queue_rank=Case(
-                    When(status=PlanReport.Status.OPEN, then=Value(0)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-            )
-            .order_by("queue_rank", "created_at", "id")
-        )
-
     def get_ordering(self, request):
-        return ["queue_rank", "created_at", "id"]
+        open_first = Case(
+            When(status=PlanReport.Status.OPEN, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [open_first.asc(), "created_at", "id"]
 
     @admin.display(description="Plan", ordering="plan__title")
     def plan_link(self, report: PlanReport) -> str:
