@@ -129,7 +129,8 @@ class MemberInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "invited_by")
+        # `plan` too: each row shows str(member), which names the plan.
+        return super().get_queryset(request).select_related("user", "invited_by", "plan")
 
 
 class HideForm(forms.Form):
@@ -257,8 +258,16 @@ class PlanAdmin(SimpleHistoryAdmin):
         return plan.user.email
 
     @admin.display(description="Open reports", ordering="open_report_count")
-    def open_reports(self, plan: Plan) -> int:
-        return plan.open_report_count
+    def open_reports(self, plan: Plan):
+        if not plan.open_report_count:
+            return 0
+        url = reverse("admin:plans_planreport_changelist")
+        return format_html(
+            '<a href="{}?plan__id__exact={}&amp;status__exact=open">{}</a>',
+            url,
+            plan.pk,
+            plan.open_report_count,
+        )
 
     @admin.display(description="Activities", ordering="activity_count")
     def activities(self, plan: Plan) -> int:

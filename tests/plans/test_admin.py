@@ -15,7 +15,7 @@ from django.urls import reverse
 from plans import services
 from plans.admin import PlanAdmin
 from plans.models import Plan, PlanReport
-from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,29 @@ def test_changelist_shows_counts_and_owner_email(staff_client):
         3,
         2,
     )
+
+
+def test_open_report_count_links_to_that_plans_open_reports(staff_client):
+    plan, other = PlanFactory(), PlanFactory()
+    report = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="spam")
+    PlanReport.objects.create(plan=other, reporter=UserFactory(), reason="spam")
+    link = f"?plan__id__exact={plan.pk}&amp;status__exact=open"
+    assert link in staff_client.get(reverse(CHANGELIST)).content.decode()
+    response = staff_client.get(reverse(REPORTS) + link.replace("&amp;", "&"))
+    assert list(response.context["cl"].result_list) == [report]
+
+
+def test_change_page_queries_do_not_grow_with_activities_and_members(
+    staff_client, django_assert_max_num_queries
+):
+    plan = PlanFactory()
+    PlanActivityFactory.create_batch(40, plan=plan)
+    for _ in range(10):
+        PlanMemberFactory(plan=plan)
+    # 10 however many rows: the inlines load their rows (with users and plan) in one query each.
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(reverse("admin:plans_plan_change", args=[plan.pk]))
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_filters_and_search(staff_client):
@@ -375,6 +398,9 @@ def test_a_moderator_can_hide_a_plan(client, moderator):
     _act(client, "hide", [plan], confirmed="yes", reason="Spam")
     plan.refresh_from_db()
     assert (plan.moderation_status, plan.moderated_by) == ("hidden", moderator)
+    history = client.get(reverse("admin:plans_plan_history", args=[plan.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "hidden by moderators" in history.content.decode()
 
 
 def test_a_moderator_cannot_delete_users_or_change_permissions(client, moderator):
