@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import F
-from simple_history.admin import SimpleHistoryAdmin
 
 from activities.models import PlanActivity
+from plans.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(PlanActivity)
-class PlanActivityAdmin(SimpleHistoryAdmin):
+class PlanActivityAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "title",
         "plan",

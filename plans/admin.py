@@ -11,9 +11,9 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -36,6 +36,19 @@ def _count(model, **filters) -> Coalesce:
         .values("total")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History to read, never to revert: a revert would bypass the services' rules.
+
+    SIMPLE_HISTORY_REVERT_DISABLED only hides the button; simple-history still saves a POST
+    to the old-version page, so POSTs are refused here.
+    """
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PrettyJSONField(forms.JSONField):
@@ -164,7 +177,7 @@ def _confirmed(request) -> bool:
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(ReadOnlyHistoryAdmin):
     form = PlanAdminForm
     list_display = [
         "title",
@@ -529,9 +542,8 @@ class PlanReportAdmin(admin.ModelAdmin):
         if not plan_admin.has_change_permission(request):
             self.message_user(request, "You may not change plans.", messages.ERROR)
             return None
-        plans = plan_admin.get_queryset(request).filter(
-            Q(pk__in=queryset.values("plan_id")), moderation_status=Plan.Moderation.OK
-        )
+        # Already hidden plans are hidden again with this reason, so their reports close too.
+        plans = plan_admin.get_queryset(request).filter(pk__in=queryset.values("plan_id"))
         form = HideForm(request.POST if _confirmed(request) else None)
         if not form.is_valid():
             return _confirm(

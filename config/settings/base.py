@@ -251,3 +251,8 @@ MAP_TILE_ATTRIBUTION = env.str(
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
 )
+
+# --- plans: admin and history ------------------------------------------------------------------
+# Staff read history in the admin but do not "revert" to an old row: a revert would bypass the
+# services (version bump, report resolution) that every other write goes through.
+SIMPLE_HISTORY_REVERT_DISABLED = True

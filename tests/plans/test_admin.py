@@ -403,6 +403,26 @@ def test_a_moderator_can_hide_a_plan(client, moderator):
     assert "hidden by moderators" in history.content.decode()
 
 
+def test_hiding_from_the_queue_also_closes_reports_of_an_already_hidden_plan(staff_client, staff):
+    plan = PlanFactory(status="published", is_public=True)
+    services.plan_hide(plan=plan, moderator=staff, reason="Spam")
+    late = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="offensive")
+    _act(staff_client, "hide_plans", [late], url=REPORTS, confirmed="yes", reason="Offensive")
+    late.refresh_from_db()
+    plan.refresh_from_db()
+    assert (late.status, plan.moderation_reason) == ("resolved", "Offensive")
+
+
+def test_history_pages_offer_no_revert(staff_client):
+    plan = PlanFactory()
+    services.plan_update(plan=plan, title="Renamed")
+    history_id = plan.history.order_by("history_id").first().history_id
+    url = reverse("admin:plans_plan_simple_history", args=[plan.pk, history_id])
+    assert staff_client.post(url, {}).status_code == HTTPStatus.FORBIDDEN
+    plan.refresh_from_db()
+    assert plan.title == "Renamed"
+
+
 def test_a_moderator_cannot_delete_users_or_change_permissions(client, moderator):
     victim = UserFactory()
     client.force_login(moderator)
