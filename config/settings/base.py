@@ -274,6 +274,10 @@ RATELIMIT_RATES = {
         "ip": env.str("RATELIMIT_INVITATION_IP", default="100/hour"),
     },
     "share": {"ip": env.str("RATELIMIT_SHARE_IP", default="300/hour")},
+    "report": {
+        "user": env.str("RATELIMIT_REPORT_USER", default="20/day"),
+        "ip": env.str("RATELIMIT_REPORT_IP", default="50/hour"),
+    },
 }
 # X-Forwarded-For is read only from these proxies: their count in front of the app and/or their
 # networks (CIDR). Both empty means REMOTE_ADDR is the client.
@@ -342,3 +346,8 @@ PLANNER_PACE_CAPS = env.json(
         "fast": {"max_activities": 8, "max_hours": 12},
     },
 )
+
+# --- plans: admin and history ------------------------------------------------------------------
+# Staff read history in the admin but do not "revert" to an old row: a revert would bypass the
+# services (version bump, report resolution) that every other write goes through.
+SIMPLE_HISTORY_REVERT_DISABLED = True
