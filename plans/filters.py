@@ -158,7 +158,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the given fields, then by id, so pages never overlap or skip rows."""
 
     def filter(self, qs, value):
-        if value in self.empty_values:
+        if not value:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
         tiebreak = "-id" if ordering and ordering[0].startswith("-") else "id"

@@ -46,6 +46,7 @@ from config.etags import (
 from config.openapi import errors
 from plans import selectors as plan_selectors
 from plans.api.serializers import PlanSerializer
+from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
 
 ACTIVITY_EXAMPLE = OpenApiExample(
     "Museum visit",
@@ -256,6 +257,8 @@ class PlanConflictsApi(generics.GenericAPIView):
 class SharedPlanApi(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    # Tokens are what gets guessed: the share quota counts per client IP on top of the default.
+    throttle_classes = [ApiThrottle, ShareLinkThrottle]
 
     @extend_schema(
         summary="A plan behind a share link",
