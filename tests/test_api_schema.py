@@ -12,14 +12,16 @@ import schemathesis
 from django.core import signals
 from django.core.management import call_command
 from django.db import close_old_connections
-from hypothesis import HealthCheck, Phase, settings
 from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import positive_data_acceptance
 
 from accounts import services as account_services
 from activities.models import PlanActivity
 from config.wsgi import application
 from plans import services as plan_services
-from plans.models import Plan
 from tests.api_helpers import START, client_for, people, verified
 from tests.factories import PlanActivityFactory, PlanFactory
 
@@ -158,54 +160,75 @@ def api_world(db, settings):
             end_time=dt.time(11 + index, 0),
             estimated_cost="10.00",
         )
-    PlanFactory(user=owner, status="published", is_public=True)
-    plan_services.share_link_enable(plan=plan)
+    public = PlanFactory(user=owner, status="published", is_public=True)
+    plan = plan_services.share_link_enable(plan=plan)
     _token, secret = account_services.token_create(
         user=verified(owner), name="schemathesis", scope="read_write"
     )
-    return {"owner": owner, "plan": plan, "authorization": f"Bearer {secret}"}
+    return {"owner": owner, "plan": plan, "public": public, "authorization": f"Bearer {secret}"}
 
 
-@pytest.fixture
-def api_schema(api_world):
+def _path_values(operation, world) -> dict:
+    """Real ids for the path, so generated requests reach real objects, not only 404s."""
+    plan = world["plan"]
+    values = {"plan_pk": plan.pk, "id": plan.pk, "share_token": plan.share_token}
+    if operation.path.startswith("/api/v1/public/plans/"):
+        values["id"] = world["public"].pk
+    if "/activities/{id}/" in operation.path:
+        activity = PlanActivity.objects.filter(plan=plan).first()
+        values["id"] = activity.pk if activity else 1
+    return {
+        name: values[name] for name in (p.name for p in operation.path_parameters) if name in values
+    }
+
+
+def test_schemathesis_finds_nothing(api_world):
+    """Valid and invalid generated requests as a real user, default checks: nothing fails.
+
+    Every operation in the schema, positive and negative data, 15 examples each,
+    derandomised so a run is repeatable. One default check is left out on purpose:
+    positive_data_acceptance demands that every schema-valid request succeeds, but rules that
+    JSON Schema cannot state (an end date on or after the start, a date within the trip, a
+    reorder that lists a whole day, a real time zone name) rightly answer 400.
+    Django's close_old_connections is disconnected for the run: it would close the test's
+    own connection (its transaction) between requests.
+    """
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+        operations = [result.ok() for result in schema.get_all_operations()]
+        assert len(operations) >= 25
+        without_negative: list[str] = []
+        for operation in operations:
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                strategy = operation.as_strategy(
+                    mode, path_parameters=_path_values(operation, api_world)
+                )
+
+                @given(case=strategy)
+                @settings(
+                    max_examples=15,
+                    deadline=None,
+                    derandomize=True,
+                    database=None,
+                    phases=[Phase.explicit, Phase.generate],
+                    suppress_health_check=list(HealthCheck),
+                )
+                def run(case):
+                    case.call_and_validate(
+                        headers={"Authorization": api_world["authorization"]},
+                        excluded_checks=[positive_data_acceptance],
+                    )
+
+                try:
+                    run()
+                except Unsatisfiable:
+                    # No schema-violating request exists for this operation (e.g. a GET whose
+                    # only parameters are the real ids filled in above).
+                    assert mode is GenerationMode.NEGATIVE, operation.label
+                    without_negative.append(operation.label)
+        assert len(without_negative) < len(operations) / 2, without_negative
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
-
-
-schema = schemathesis.pytest.from_fixture("api_schema")
-
-
-@schema.parametrize()
-@settings(
-    max_examples=15,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    phases=[Phase.explicit, Phase.generate],
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-        HealthCheck.data_too_large,
-    ],
-)
-def test_schemathesis_finds_nothing(case, api_world):
-    """Generated requests, valid and invalid, as a real user: no check fails."""
-    plan = api_world["plan"]
-    real = {
-        "id": plan.pk,
-        "plan_pk": plan.pk,
-        "share_token": plan.share_token,
-    }
-    if case.path_parameters:
-        for name in case.path_parameters:
-            if name in real and Plan.objects.filter(pk=plan.pk).exists():
-                case.path_parameters[name] = real[name]
-        if "activities/{id}" in case.path and PlanActivity.objects.filter(plan=plan).exists():
-            case.path_parameters["id"] = PlanActivity.objects.filter(plan=plan).first().pk
-    case.call_and_validate(headers={"Authorization": api_world["authorization"]})

@@ -161,9 +161,9 @@ class ActivityDetailApi(generics.GenericAPIView):
 
     def _update(self, request, plan_pk: int, pk: int, *, partial: bool):
         activity = self._activity(request, plan_pk, pk, "edit")
-        version = expected_version(request, activity)
         serializer = self.get_serializer(activity, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, activity)
         activity = services.activity_update(
             activity=activity, data=serializer.validated_data, expected_version=version
         )

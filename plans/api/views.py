@@ -65,7 +65,7 @@ def _with_etag(response: Response, plan) -> Response:
     get=extend_schema(
         summary="My plans",
         description="Plans you own or are a member of, newest change first.",
-        responses={200: PlanSerializer(many=True), **errors(400, 401, 429)},
+        responses={200: PlanSerializer(many=True), **errors(400, 401, 404, 429)},
     ),
     post=extend_schema(
         summary="Create a plan",
@@ -141,9 +141,9 @@ class PlanDetailApi(generics.GenericAPIView):
 
     def _update(self, request, pk: int, *, partial: bool):
         plan = selectors.plan_get_for_member(user=request.user, pk=pk, action="edit")
-        version = expected_version(request, plan)
         serializer = self.get_serializer(plan, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        version = expected_version(request, plan)
         plan = services.plan_update(
             plan=plan, expected_version=version, **serializer.validated_data
         )
@@ -289,7 +289,7 @@ class PlanMembersApi(generics.GenericAPIView):
         summary="The public gallery",
         description="Published plans their owners listed publicly; no sign-in needed.",
         auth=[],
-        responses={200: PublicPlanSerializer(many=True), **errors(400, 429)},
+        responses={200: PublicPlanSerializer(many=True), **errors(400, 404, 429)},
     )
 )
 class PublicPlanListApi(generics.ListAPIView):
