@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from activities.models import ActivityType, PlanActivity
+from plans.filters import StrictBooleanFilter
 
 
 class ActivityApiFilter(django_filters.FilterSet):
@@ -12,7 +13,7 @@ class ActivityApiFilter(django_filters.FilterSet):
         field_name="scheduled_date", help_text="Activities on this date."
     )
     activity_type = django_filters.ChoiceFilter(choices=ActivityType.choices)
-    is_completed = django_filters.BooleanFilter()
+    is_completed = StrictBooleanFilter()
     date_after = django_filters.DateFilter(
         field_name="scheduled_date", lookup_expr="gte", help_text="On or after this date."
     )

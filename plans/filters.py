@@ -154,6 +154,30 @@ class JSONObjectFilter(django_filters.Filter):
     field_class = JSONObjectField
 
 
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` only: anything else is a 400 naming the parameter, not ignored."""
+
+    # The default select widget would turn unknown values into "no filter" before cleaning.
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "true"):
+            return True
+        if value in (False, "false"):
+            return False
+        raise forms.ValidationError("Use true or false.")
+
+    def validate(self, value):
+        return None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the given fields, then by id, so pages never overlap or skip rows."""
 
@@ -200,7 +224,7 @@ class _PlanApiFilterBase(django_filters.FilterSet):
 class PlanApiFilter(_PlanApiFilterBase):
     """The API's list of my plans (owned and shared with me)."""
 
-    is_public = django_filters.BooleanFilter()
+    is_public = StrictBooleanFilter()
     role = django_filters.ChoiceFilter(
         choices=Role.choices, method="filter_role", help_text="Only plans where I have this role."
     )

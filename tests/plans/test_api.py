@@ -349,7 +349,13 @@ def test_plan_data_contains_needs_a_json_object(value):
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"status": "lost"}, "status"), ({"role": "king"}, "role"), ({"ordering": "x"}, "ordering")],
+    [
+        ({"status": "lost"}, "status"),
+        ({"role": "king"}, "role"),
+        ({"ordering": "x"}, "ordering"),
+        ({"is_public": "-1"}, "is_public"),
+        ({"updated_since": "yesterday"}, "updated_since"),
+    ],
 )
 def test_bad_filter_values_are_400_naming_the_parameter(params, field):
     response = client_for(UserFactory()).get(PLANS, params)
