@@ -46,6 +46,7 @@ EDITABLE_FIELDS = (
     "estimated_cost",
     "actual_cost",
     "metadata",
+    "is_completed",
 )
 
 Day = dt.date | None
@@ -447,3 +448,37 @@ def itinerary_import_from_plan_data(*, plan: Plan) -> ImportResult:
         )
         result.created = len(to_create)
     return result
+
+
+def plan_import_document(
+    *, owner, plan: Mapping[str, Any], plan_data: dict, activities: Sequence[Mapping[str, Any]]
+) -> Plan:
+    """A new private draft from an exported document, with its activities in order; atomic.
+
+    Errors are keyed where they are in the document (`plan.title`, `plan_data.…`,
+    `activities[2].end_time`); any error writes nothing.
+    """
+    from plans.services import plan_create
+
+    with transaction.atomic():
+        try:
+            created = plan_create(
+                owner=owner, **plan, plan_data=plan_data, preferences_from_profile=False
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    (key if key.startswith("plan_data") else f"plan.{key}"): messages
+                    for key, messages in error.message_dict.items()
+                }
+            ) from None
+        errors: dict[str, list[str]] = {}
+        for index, data in enumerate(activities):
+            try:
+                activity_create(plan=created, data=data)
+            except ValidationError as error:
+                for key, messages in error.message_dict.items():
+                    errors[f"activities[{index}].{key}"] = messages
+        if errors:
+            raise ValidationError(errors)
+    return created

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from plans.models import Plan, Role
 
@@ -107,3 +112,163 @@ class PlanGalleryFilter(django_filters.FilterSet):
 
     def filter_sort(self, queryset, name, value):
         return queryset.order_by(*self.SORTS[value][1])
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+class JSONObjectField(forms.CharField):
+    """A query parameter holding a JSON object, e.g. `{"preferences": {"pace": "relaxed"}}`."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            raise forms.ValidationError("Enter a valid JSON object.") from None
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError('Enter a JSON object, such as {"preferences": {}}.')
+        if not _storable(parsed):
+            raise forms.ValidationError("Enter a JSON object without NUL characters.")
+        return parsed
+
+
+def _storable(value) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in value
+    if isinstance(value, dict):
+        return all(_storable(k) and _storable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_storable(item) for item in value)
+    return True
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class JSONObjectFilter(django_filters.Filter):
+    field_class = JSONObjectField
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """`true` or `false` only: anything else is a 400 naming the parameter, not ignored."""
+
+    # The default select widget would turn unknown values into "no filter" before cleaning.
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in (True, "true"):
+            return True
+        if value in (False, "false"):
+            return False
+        raise forms.ValidationError("Use true or false.")
+
+    def validate(self, value):
+        return None
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering by the given fields, then by id, so pages never overlap or skip rows."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        ordering = [self.get_ordering_value(param) for param in value]
+        tiebreak = "-id" if ordering and ordering[0].startswith("-") else "id"
+        return qs.order_by(*ordering, tiebreak)
+
+
+_PLAN_ORDERING = ("updated_at", "start_date", "title", "created_at")
+
+
+class _PlanApiFilterBase(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Plan.Status.choices)
+    destination = django_filters.CharFilter(
+        lookup_expr="icontains", help_text="Part of the destination, any case."
+    )
+    start_date_after = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="gte", help_text="Starts on or after this date."
+    )
+    start_date_before = django_filters.DateFilter(
+        field_name="start_date", lookup_expr="lte", help_text="Starts on or before this date."
+    )
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Changed at or after this moment (ISO 8601, e.g. 2030-01-31T12:00:00Z).",
+    )
+    search = django_filters.CharFilter(
+        method="filter_search",
+        help_text="Words that must each appear in the title, description or destination.",
+    )
+    ordering = StableOrderingFilter(
+        fields=[(name, name) for name in _PLAN_ORDERING],
+        help_text="Sort by updated_at, start_date, title or created_at; prefix - to reverse.",
+    )
+
+    def filter_search(self, queryset, name, value):
+        return _search(queryset, ("title", "description", "destination"), value)
+
+
+class PlanApiFilter(_PlanApiFilterBase):
+    """The API's list of my plans (owned and shared with me)."""
+
+    is_public = StrictBooleanFilter()
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, method="filter_role", help_text="Only plans where I have this role."
+    )
+    plan_data_contains = JSONObjectFilter(
+        method="filter_plan_data_contains",
+        help_text=(
+            "A JSON object the plan document must contain (JSONB @>), e.g. "
+            '{"preferences": {"travel_style": "food"}}.'
+        ),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "status",
+            "destination",
+            "start_date_after",
+            "start_date_before",
+            "is_public",
+            "updated_since",
+            "search",
+            "role",
+            "plan_data_contains",
+            "ordering",
+        ]
+
+    def filter_role(self, queryset, name, value):
+        return queryset.filter(viewer_role=value)
+
+    def filter_plan_data_contains(self, queryset, name, value):
+        # `@>` on the whole column, so the GIN index plans_plan_data_gin (jsonb_path_ops) fits.
+        return queryset.filter(plan_data__contains=value)
+
+
+class PublicPlanApiFilter(_PlanApiFilterBase):
+    """The public gallery. No document containment: it could probe redacted parts."""
+
+    class Meta:
+        model = Plan
+        fields = [
+            "destination",
+            "start_date_after",
+            "start_date_before",
+            "updated_since",
+            "search",
+            "ordering",
+        ]

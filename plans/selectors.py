@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -185,3 +185,64 @@ def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
     changes += [_change(row, labels=_ACTIVITY_WHAT, subject=row.title) for row in activity_rows]
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def plan_api_list(*, user) -> QuerySet[Plan]:
+    """Plans the user owns or is a member of, with `viewer_role`, in one query per page."""
+    return Plan.objects.accessible_to(user).with_role(user).select_related("user")
+
+
+def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
+    """Like `plan_get_for_user`, but public plans of others are 404 too.
+
+    The API's /plans/{id}/ shows the whole document (private notes, booking references),
+    so it only answers for the owner and members; outsiders use /public/plans/{id}/.
+    """
+    plan = (
+        Plan.objects.accessible_to(user)
+        .with_role(user)
+        .select_related("user")
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise Http404("No plan found.")
+    allowed = {
+        "view": permissions.can_view,
+        "edit": permissions.can_edit,
+        "manage": permissions.can_manage,
+    }[action]
+    if not allowed(user, plan):
+        raise PermissionDenied
+    return plan
+
+
+def plan_public_list() -> QuerySet[Plan]:
+    """The public gallery for the API, newest first; moderation rules live in `public()`."""
+    return Plan.objects.public().select_related("user").order_by("-created_at", "-id")
+
+
+def plan_get_public(*, pk: int) -> Plan:
+    plan = Plan.objects.public().select_related("user").filter(pk=pk).first()
+    if plan is None:
+        raise Http404("No plan found.")
+    return plan
+
+
+def plan_co_travellers(*, user) -> QuerySet:
+    """People the user already shares a plan with (owners and members), excluding themself.
+
+    The API adds members by user id only from this set, so ids of strangers cannot be
+    probed: an id outside it is answered exactly like an id that does not exist.
+    """
+    user_model = Plan._meta.get_field("user").related_model
+    mine = Plan.objects.accessible_to(user).values("pk")
+    return (
+        user_model.objects.filter(is_active=True)
+        .filter(Q(plans__in=mine) | Q(plan_memberships__plan__in=mine))
+        .exclude(pk=user.pk)
+        .distinct()
+    )

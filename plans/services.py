@@ -136,10 +136,14 @@ def plan_create(
     budget: Decimal | None = None,
     currency: str | None = None,
     plan_data: dict | None = None,
+    preferences_from_profile: bool = True,
 ) -> Plan:
-    """A new draft plan; currency and preferences default from the owner's profile."""
+    """A new draft plan; currency and preferences default from the owner's profile.
+
+    Imports pass `preferences_from_profile=False` so the document arrives exactly as sent.
+    """
     plan_data = dict(plan_data or {})
-    if "preferences" not in plan_data:
+    if preferences_from_profile and "preferences" not in plan_data:
         preferences = plan_preferences_from_profile(user=owner)
         if preferences:
             plan_data["preferences"] = preferences
@@ -176,8 +180,18 @@ def plan_update(*, plan: Plan, expected_version: int | None = None, **changes: A
 
 
 @transaction.atomic
-def plan_delete(*, plan: Plan) -> None:
-    """Delete the plan with its members, invitations and activities (cascade)."""
+def plan_delete(*, plan: Plan, expected_version: int | None = None) -> None:
+    """Delete the plan with its members, invitations and activities (cascade).
+
+    With `expected_version`, the row is locked only if it is still at that version (a
+    concurrent writer makes the locking SELECT find nothing), else PlanVersionConflict.
+    """
+    if expected_version is not None:
+        still_there = (
+            Plan.objects.select_for_update().filter(pk=plan.pk, version=expected_version).exists()
+        )
+        if not still_there:
+            raise PlanVersionConflict("This plan was changed by someone else. Reload and retry.")
     plan.delete()
 
 

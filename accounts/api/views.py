@@ -10,10 +10,12 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import MeSerializer
+from config.openapi import THROTTLED
 
 _ERRORS = {
     401: OpenApiResponse(description="No credentials, or an expired or revoked token."),
     403: OpenApiResponse(description="A read-only token was used for a change."),
+    429: THROTTLED,
 }
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 
 import pytest
 
+from plans.documents import PLAN_DATA_SCHEMA
 from plans.models import Role
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
 
@@ -31,3 +34,9 @@ def viewer(trip):
 @pytest.fixture
 def stranger(db):
     return UserFactory()
+
+
+@pytest.fixture
+def design_example() -> dict:
+    """The design's full example plan document, from the schema file."""
+    return copy.deepcopy(json.loads(PLAN_DATA_SCHEMA.read_text())["examples"][0])

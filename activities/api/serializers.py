@@ -1,0 +1,216 @@
+"""Serializers of the activities API: explicit fields, no business rules (services validate)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from activities.models import ActivityType, PlanActivity
+from activities.selectors import activity_metadata_redacted
+from plans.api.serializers import PlanDataField, PublicPlanSerializer
+from plans.models import Plan
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class MetadataField(serializers.JSONField):
+    """activities/schemas/metadata.schema.json, checked by the service (errors by JSON path)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            raise serializers.ValidationError("must be of type object")
+        return super().to_internal_value(data)
+
+
+ACTIVITY_FIELDS = [
+    "title",
+    "description",
+    "activity_type",
+    "location_name",
+    "latitude",
+    "longitude",
+    "address",
+    "scheduled_date",
+    "start_time",
+    "end_time",
+    "duration_minutes",
+    "estimated_cost",
+    "actual_cost",
+    "is_completed",
+    "metadata",
+]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """An activity as the plan's owner and members see it."""
+
+    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+    metadata = MetadataField(required=False)
+
+    class Meta:
+        model = PlanActivity
+        fields = [
+            "id",
+            "plan",
+            *ACTIVITY_FIELDS,
+            "order_index",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["order_index", "version", "created_at", "updated_at"]
+
+
+class PublicActivitySerializer(serializers.ModelSerializer):
+    """An activity as anyone may see it: no booking, actual cost or completion."""
+
+    metadata = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanActivity
+        fields = [
+            "id",
+            "title",
+            "description",
+            "activity_type",
+            "location_name",
+            "latitude",
+            "longitude",
+            "address",
+            "scheduled_date",
+            "start_time",
+            "end_time",
+            "duration_minutes",
+            "estimated_cost",
+            "metadata",
+            "order_index",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_metadata(self, activity: PlanActivity) -> dict:
+        return activity_metadata_redacted(activity.metadata)
+
+
+class PublicPlanDetailSerializer(PublicPlanSerializer):
+    """A shared or public plan with its itinerary, redacted."""
+
+    activities = PublicActivitySerializer(many=True, read_only=True, source="shared_activities")
+
+    class Meta(PublicPlanSerializer.Meta):
+        fields = [*PublicPlanSerializer.Meta.fields, "activities"]
+        read_only_fields = fields
+
+
+class ReorderDaySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        allow_null=True, help_text="The day, or null for unscheduled activities."
+    )
+    activity_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=1000,
+        help_text="Every activity this day will hold, in order.",
+    )
+
+
+class ReorderSerializer(serializers.Serializer):
+    days = ReorderDaySerializer(many=True, max_length=400, allow_empty=False)
+
+    def validate_days(self, days):
+        dates = [day["date"] for day in days]
+        if len(dates) != len(set(dates)):
+            raise serializers.ValidationError("List each day once.")
+        return days
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    skipped = serializers.IntegerField(help_text="Items imported before, left as they are.")
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class _Totals(serializers.Serializer):
+    estimated = serializers.DecimalField(max_digits=14, decimal_places=2)
+    actual = serializers.DecimalField(max_digits=14, decimal_places=2)
+    projected = serializers.DecimalField(max_digits=14, decimal_places=2)
+    count = serializers.IntegerField()
+    without_cost = serializers.IntegerField()
+
+
+class BudgetByTypeSerializer(_Totals):
+    activity_type = serializers.ChoiceField(choices=ActivityType.choices)
+    label = serializers.CharField()
+
+
+class BudgetByDaySerializer(_Totals):
+    scheduled_date = serializers.DateField(allow_null=True)
+    number = serializers.IntegerField(allow_null=True, help_text="Day of the trip, from 1.")
+
+
+class BudgetSerializer(_Totals):
+    currency = serializers.CharField()
+    budget = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    remaining = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    over_budget = serializers.BooleanField()
+    over_by = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    over_budget_estimated = serializers.BooleanField()
+    over_budget_actual = serializers.BooleanField()
+    used_percent = serializers.IntegerField(allow_null=True)
+    by_type = BudgetByTypeSerializer(many=True)
+    by_day = BudgetByDaySerializer(many=True)
+
+
+class ConflictActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlanActivity
+        fields = ["id", "title", "scheduled_date", "start_time", "end_time", "duration_minutes"]
+        read_only_fields = fields
+
+
+class ConflictSerializer(serializers.Serializer):
+    first = ConflictActivitySerializer()
+    second = ConflictActivitySerializer()
+
+
+# --- export and import ---------------------------------------------------------------------
+
+DOCUMENT_FORMAT = "wayfarer-plan/1"
+PLAN_DOCUMENT_FIELDS = [
+    "title",
+    "description",
+    "destination",
+    "start_date",
+    "end_date",
+    "budget",
+    "currency",
+]
+
+
+class DocumentPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Plan
+        fields = PLAN_DOCUMENT_FIELDS
+
+
+class DocumentActivitySerializer(serializers.ModelSerializer):
+    metadata = MetadataField(required=False)
+
+    class Meta:
+        model = PlanActivity
+        fields = ACTIVITY_FIELDS
+
+
+class PlanDocumentSerializer(serializers.Serializer):
+    """One plan as a portable document.
+
+    Left out on purpose, so that export → import → export gives the same document: ids,
+    the owner, `version`, `created_at`/`updated_at`, `order_index` (the list order within a
+    day is the order), and the sharing state (`status`, `is_public`, the share link): an
+    import is always a new private draft of the importer.
+    """
+
+    format = serializers.ChoiceField(choices=[DOCUMENT_FORMAT])
+    plan = DocumentPlanSerializer()
+    plan_data = PlanDataField()
+    activities = DocumentActivitySerializer(many=True, max_length=500)

@@ -1,0 +1,112 @@
+"""Conditional requests for versioned objects: ETag, If-Match (412) and If-None-Match (304).
+
+An object's ETag is the strong validator `"<id>-<version>"`, where `version` is the column
+every write increments. `If-Match` does not decide anything by itself: it yields the version
+the client expects, and the service puts that into the SQL UPDATE's WHERE clause, so of
+many clients writing with the same ETag at once exactly one wins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.response import Response
+
+_ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = (
+        "This was changed by someone else since you read it. Fetch it again to get the "
+        "current ETag, then retry."
+    )
+    default_code = "precondition_failed"
+
+
+def etag_for(obj) -> str:
+    return f'"{obj.pk}-{obj.version}"'
+
+
+def _tags(header: str) -> list[str]:
+    return [part.strip() for part in header.split(",") if part.strip()]
+
+
+def expected_version(request, obj) -> int | None:
+    """The version an `If-Match` header asks for; None without the header (unconditional).
+
+    `*` matches any current version. Weak validators never match (RFC 9110 strong
+    comparison). A header naming no current version of this object raises 412 at once;
+    otherwise the returned version goes into the conditional UPDATE.
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    tags = _tags(header)
+    if "*" in tags:
+        return obj.version
+    versions = set()
+    for tag in tags:
+        if tag.startswith("W/"):
+            continue
+        match = _ETAG.match(tag)
+        if match and int(match[1]) == obj.pk:
+            versions.add(int(match[2]))
+    if obj.version in versions:
+        return obj.version
+    raise PreconditionFailed
+
+
+def not_modified(request, obj) -> bool:
+    """Whether `If-None-Match` names the current version (weak comparison, as for GET)."""
+    header = request.headers.get("If-None-Match")
+    if header is None:
+        return False
+    current = etag_for(obj)
+    return any(tag == "*" or tag.removeprefix("W/") == current for tag in _tags(header))
+
+
+def conditional_response(request, obj, data) -> Response:
+    """200 with the ETag, or an empty 304 when the client already has this version."""
+    if not_modified(request, obj):
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+    else:
+        response = Response(data)
+    response["ETag"] = etag_for(obj)
+    return response
+
+
+# --- OpenAPI documentation of the above --------------------------------------------------
+
+ETAG_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200, 201],
+    description='The version of this object, e.g. `"12-3"`; send it back as `If-Match`.',
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Only apply the change if the object is still at this version (its `ETag`). "
+        "Otherwise 412 and nothing changes. Without the header the write is unconditional."
+    ),
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Answer 304 Not Modified, with no body, if the object is still at this ETag.",
+)
+NOT_MODIFIED = OpenApiResponse(description="Not modified: your copy (its ETag) is current.")
+PRECONDITION_FAILED = OpenApiResponse(
+    description="Precondition failed: `If-Match` no longer names the current version."
+)

@@ -1,0 +1,71 @@
+"""Error responses shared by every API operation, for drf-spectacular's `extend_schema`."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error other than a validation error: one human-readable sentence."""
+
+    detail = serializers.CharField()
+
+
+def _error(description: str, example: str) -> OpenApiResponse:
+    return OpenApiResponse(
+        response=ErrorSerializer,
+        description=description,
+        examples=[OpenApiExample("Error", value={"detail": example}, response_only=True)],
+    )
+
+
+VALIDATION_ERROR = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=(
+        "Invalid input: a map from field to messages. Errors inside JSON documents are keyed "
+        "by JSON path; errors not tied to one field are under `non_field_errors`."
+    ),
+    examples=[
+        OpenApiExample(
+            "Field errors",
+            value={
+                "end_date": ["End date must be on or after the start date."],
+                "plan_data.preferences.group_size": ["must be at least 1"],
+            },
+            response_only=True,
+        )
+    ],
+)
+UNAUTHENTICATED = _error(
+    "No credentials, or an invalid, expired or revoked token.",
+    "Authentication credentials were not provided.",
+)
+FORBIDDEN = _error(
+    "You may see this but not do this (your role, or a read-only token).",
+    "You do not have permission to perform this action.",
+)
+NOT_FOUND = _error("No such object, or you may not see it.", "No plan found.")
+PRECONDITION_FAILED = _error(
+    "`If-Match` no longer names the current version; nothing was changed.",
+    "This was changed by someone else since you read it. Fetch it again to get the current "
+    "ETag, then retry.",
+)
+THROTTLED = _error(
+    "Too many requests; retry after the number of seconds in `Retry-After`.",
+    "Request was throttled. Expected available in 30 seconds.",
+)
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    """The documented error responses for these status codes."""
+    table = {
+        400: VALIDATION_ERROR,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        412: PRECONDITION_FAILED,
+        429: THROTTLED,
+    }
+    return {code: table[code] for code in codes}
