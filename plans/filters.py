@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -178,8 +179,22 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
+class NonEmptyCSVField(BaseCSVField):
+    """A comma-separated list whose every entry is given: `?ordering=,` is a 400, not a 500."""
+
+    def clean(self, value):
+        cleaned = super().clean(value)
+        if cleaned and any(entry in ("", None) for entry in cleaned):
+            raise forms.ValidationError(
+                "List the values separated by commas, with no empty entries.", code="invalid"
+            )
+        return cleaned
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the given fields, then by id, so pages never overlap or skip rows."""
+
+    base_field_class = NonEmptyCSVField
 
     def filter(self, qs, value):
         if not value:

@@ -15,6 +15,7 @@ from django.db import close_old_connections
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
+from rest_framework.test import APIClient
 from schemathesis import GenerationMode
 from schemathesis.checks import positive_data_acceptance
 
@@ -232,3 +233,18 @@ def test_schemathesis_finds_nothing(api_world):
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+def test_repeated_query_parameters_are_rejected():
+    """`?page=1&page=2` is a 400 naming the parameter, not a silent pick of the last value."""
+    response = APIClient().get("/api/v1/public/plans/?page=1&page=2&status=published")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"page": ["Give this parameter only once."]}
+    empty = APIClient().get("/api/v1/public/plans/?status=&ordering=title")
+    assert empty.status_code == HTTPStatus.BAD_REQUEST
+    assert empty.json() == {"status": ["Give a value, or leave the parameter out."]}
+    blank_entries = APIClient().get("/api/v1/public/plans/?ordering=,")
+    assert blank_entries.status_code == HTTPStatus.BAD_REQUEST
+    assert blank_entries.json() == {
+        "ordering": ["List the values separated by commas, with no empty entries."]
+    }

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities import scheduling
+from config.openapi import errors
 from plans.selectors import plan_get_for_user
 
 # --------------------------------------------------------------------------- serializers
@@ -173,8 +174,7 @@ _EXAMPLE = {
     "fingerprint": "5f2c0a9e41d7b3c8a6e2f1d09b8c7a65",
 }
 _ERRORS = {
-    400: OpenApiResponse(description="Invalid body; field messages per field."),
-    401: OpenApiResponse(description="No credentials, or an expired or revoked token."),
+    **errors(400, 401, 429),
     403: OpenApiResponse(
         description="A viewer of the plan, or a read-only token: planning needs edit rights."
     ),

@@ -220,7 +220,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.StrictJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "config.filters.SingleValuedQueryParams",
+        "django_filters.rest_framework.DjangoFilterBackend",
+    ],
     # API issue: one pagination style, one error mapping.
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberSizePagination",
     "PAGE_SIZE": 20,

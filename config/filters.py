@@ -1,0 +1,26 @@
+"""API-wide query-string rules that apply before any app's filters."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+
+
+class SingleValuedQueryParams(BaseFilterBackend):
+    """Every API query parameter takes one non-empty value, or is left out.
+
+    `?page=1&page=2` or `?status=` is a 400 naming the parameter, not a guess: Django keeps
+    the last of repeated values and filters ignore empty ones, so a client's mistake would
+    otherwise be silently half-honoured. No Wayfarer parameter is a list.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        errors = {}
+        for name, values in request.query_params.lists():
+            if len(values) > 1:
+                errors[name] = ["Give this parameter only once."]
+            elif values[0] == "":
+                errors[name] = ["Give a value, or leave the parameter out."]
+        if errors:
+            raise ValidationError(errors)
+        return queryset
