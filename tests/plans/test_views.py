@@ -277,7 +277,7 @@ def test_dashboard_cards_show_dates_days_to_go_destination_and_budget(client, us
     body = client.get(reverse("plans:dashboard")).content.decode()
     assert "Porto" in body
     assert "12 days to go" in body
-    assert "1,234.50 EUR" in body
+    assert "€1,234.50" in body
 
 
 @pytest.mark.parametrize("count", [1, 30])
