@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from plans.services import share_link_enable
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import PHONE, no_horizontal_scroll
 
@@ -51,6 +52,7 @@ def test_plan_page_with_activities_and_map_is_accessible(
 
 
 def test_shared_page_is_accessible(live_server, page, trip, screenshot):
+    share_link_enable(plan=trip)
     page.goto(f"{live_server.url}/s/{trip.share_token}/")
     expect(page.get_by_role("heading", level=1, name=trip.title)).to_be_visible()
     _screens(page, screenshot, "shared")
