@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import ipaddress
+from ratelimit.ip import client_address
 
 
 def client_ip(request) -> str | None:
-    """REMOTE_ADDR only: X-Forwarded-For is trivially spoofed unless a trusted proxy sets it.
+    """The client's address, trusting X-Forwarded-For only from the configured proxies.
 
-    Deployments behind a proxy should resolve the address once (the ratelimit app's
-    client-IP resolution) and this should then call that.
+    One resolution for the whole site (the ratelimit app's), so the session list shows the
+    same address that rate limits count.
     """
-    value = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
+    address = client_address(request)
+    return str(address) if address is not None else None
 
 
 def user_agent(request) -> str:

@@ -3,6 +3,15 @@
 from django.urls import path
 
 from plans import views
+from ratelimit.decorators import by_ip, by_user, ratelimit
+
+# Share links and invitation links are looked up by token: every visit counts per IP.
+share_limited = ratelimit("share", methods=None)
+invitation_lookup_limited = ratelimit("invitation", keys=[by_ip], methods=None)
+# Sending invitations (a POST on the members page) counts per sender and per IP.
+invitation_send_limited = ratelimit("invitation", keys=[by_user, by_ip])
+# Reports notify staff: a generous quota per reporter and per IP stops floods.
+report_limited = ratelimit("report", keys=[by_user, by_ip])
 
 app_name = "plans"
 urlpatterns = [
@@ -18,7 +27,7 @@ urlpatterns = [
     path("plans/<int:pk>/unpublish/", views.plan_unpublish, name="unpublish"),
     path("plans/<int:pk>/share/", views.plan_share, name="share"),
     path("plans/<int:pk>/duplicate/", views.plan_duplicate, name="duplicate"),
-    path("plans/<int:pk>/members/", views.plan_members, name="members"),
+    path("plans/<int:pk>/members/", invitation_send_limited(views.plan_members), name="members"),
     path(
         "plans/<int:pk>/members/<int:member_pk>/role/",
         views.member_change_role,
@@ -30,13 +39,27 @@ urlpatterns = [
         name="member-remove",
     ),
     path("plans/<int:pk>/leave/", views.plan_leave, name="leave"),
+    path("plans/<int:pk>/report/", report_limited(views.plan_report), name="report"),
     path(
         "plans/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         views.invitation_revoke,
         name="invitation-revoke",
     ),
-    path("invitations/<str:token>/", views.invitation_respond, name="invitation"),
-    path("s/<str:token>/", views.shared_plan, name="shared"),
-    path("s/<str:token>/duplicate/", views.shared_plan_duplicate, name="shared-duplicate"),
+    path(
+        "invitations/<str:token>/",
+        invitation_lookup_limited(views.invitation_respond),
+        name="invitation",
+    ),
+    path("s/<str:token>/", share_limited(views.shared_plan), name="shared"),
+    path(
+        "s/<str:token>/duplicate/",
+        share_limited(views.shared_plan_duplicate),
+        name="shared-duplicate",
+    ),
+    path(
+        "s/<str:token>/report/",
+        share_limited(report_limited(views.shared_plan_report)),
+        name="shared-report",
+    ),
     path("explore/", views.explore, name="explore"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import environ
@@ -252,3 +253,102 @@ MAP_TILE_ATTRIBUTION = env.str(
         '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
     ),
 )
+
+# ratelimit: exact quotas in PostgreSQL (see ratelimit/__init__.py). Rates are "<count>/<period>"
+# with periods like 30s, 15m, hour, day; windows are fixed and roll over on UTC boundaries.
+RATELIMIT_RATES = {
+    "api": {
+        "ip": env.str("RATELIMIT_API_ANON", default="1000/day"),
+        "user": env.str("RATELIMIT_API_USER", default="10000/day"),
+    },
+    "login": {
+        "ip": env.str("RATELIMIT_LOGIN_IP", default="10/15m"),
+        "account": env.str("RATELIMIT_LOGIN_ACCOUNT", default="10/15m"),
+    },
+    "signup": {"ip": env.str("RATELIMIT_SIGNUP_IP", default="10/hour")},
+    "password_reset": {
+        "ip": env.str("RATELIMIT_PASSWORD_RESET_IP", default="20/hour"),
+        "account": env.str("RATELIMIT_PASSWORD_RESET_ACCOUNT", default="5/hour"),
+    },
+    "invitation": {
+        "user": env.str("RATELIMIT_INVITATION_USER", default="50/day"),
+        "ip": env.str("RATELIMIT_INVITATION_IP", default="100/hour"),
+    },
+    "share": {"ip": env.str("RATELIMIT_SHARE_IP", default="300/hour")},
+    "report": {
+        "user": env.str("RATELIMIT_REPORT_USER", default="20/day"),
+        "ip": env.str("RATELIMIT_REPORT_IP", default="50/hour"),
+    },
+}
+# X-Forwarded-For is read only from these proxies: their count in front of the app and/or their
+# networks (CIDR). Both empty means REMOTE_ADDR is the client.
+RATELIMIT_TRUSTED_PROXY_COUNT = env.int("RATELIMIT_TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_TRUSTED_PROXIES = env.list("RATELIMIT_TRUSTED_PROXIES", default=[])
+# Counters use their own autocommit connection so a hit survives a failed request.
+RATELIMIT_DATABASE_ALIAS = env.str("RATELIMIT_DATABASE_ALIAS", default="ratelimit")
+
+
+def ratelimit_database(default: dict) -> dict:
+    """The counters' connection: the same database, autocommit, never wrapped in a request.
+
+    synchronous_commit=off: a hit does not wait for the WAL flush (about 2 ms on a busy disk,
+    more than the rest of the check). Counting stays exact; a database crash can forget the
+    last fraction of a second of hits, which a rate limiter can afford.
+    """
+    config = copy.deepcopy(default)
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+    # Server-side binding lets psycopg prepare the upsert once per connection and reuse the plan.
+    options["server_side_binding"] = True
+    # No per-request health check (a SELECT 1 round trip as costly as the hit itself): the
+    # store reconnects once by itself when it finds the connection dead.
+    return {
+        **config,
+        "ATOMIC_REQUESTS": False,
+        "CONN_HEALTH_CHECKS": False,
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] = ["ratelimit.throttling.ApiThrottle"]
+MIDDLEWARE.append("ratelimit.middleware.RateLimitHeadersMiddleware")
+# The database limits replace allauth's cache-based ones for these actions (the cache is per
+# process and inexact); allauth keeps its other limits (email confirmation, password change...).
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None, "reset_password": None}
+
+# planner (activities): the day planner's travel model, day window, durations and pace caps.
+# Travel time = great-circle distance at walking speed below the threshold, else at the
+# transit/driving speed, plus a fixed buffer per leg.
+PLANNER_WALK_THRESHOLD_KM = env.float("PLANNER_WALK_THRESHOLD_KM", default=1.5)
+PLANNER_WALK_SPEED_KMH = env.float("PLANNER_WALK_SPEED_KMH", default=4.5)
+PLANNER_TRANSIT_SPEED_KMH = env.float("PLANNER_TRANSIT_SPEED_KMH", default=25.0)
+PLANNER_BUFFER_MINUTES = env.int("PLANNER_BUFFER_MINUTES", default=5)
+# The day window when the traveller has no preferred activity times ("HH:MM").
+PLANNER_DAY_START = env.str("PLANNER_DAY_START", default="09:00")
+PLANNER_DAY_END = env.str("PLANNER_DAY_END", default="21:00")
+# Minutes per activity type when an activity has no duration (JSON object in the env).
+PLANNER_DEFAULT_DURATIONS = env.json(
+    "PLANNER_DEFAULT_DURATIONS",
+    default={
+        "accommodation": 30,
+        "transport": 60,
+        "attraction": 120,
+        "restaurant": 90,
+        "activity": 120,
+        "other": 60,
+    },
+)
+# Per pace in plan_data.preferences: most activities and busy hours per day (null = no cap).
+PLANNER_PACE_CAPS = env.json(
+    "PLANNER_PACE_CAPS",
+    default={
+        "relaxed": {"max_activities": 3, "max_hours": 6},
+        "moderate": {"max_activities": 5, "max_hours": 9},
+        "fast": {"max_activities": 8, "max_hours": 12},
+    },
+)
+
+# --- plans: admin and history ------------------------------------------------------------------
+# Staff read history in the admin but do not "revert" to an old row: a revert would bypass the
+# services (version bump, report resolution) that every other write goes through.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -3,7 +3,7 @@
 from config.embedded_db import embedded_data_dir, embedded_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, database_settings, env
+from .base import BASE_DIR, database_settings, env, ratelimit_database
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str(
@@ -19,6 +19,7 @@ DATABASES = {
         )
     )
 }
+DATABASES["ratelimit"] = ratelimit_database(DATABASES["default"])
 
 # No collectstatic outside production: whitenoise serves from the finders.
 STATIC_ROOT = None

@@ -1,12 +1,13 @@
 """Production: every secret from the environment, HTTPS only, hashed and compressed static files."""
 
 from .base import *  # noqa: F403
-from .base import database_settings, env
+from .base import database_settings, env, ratelimit_database
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 DATABASES = {"default": database_settings(env.str("DATABASE_URL"))}
+DATABASES["ratelimit"] = ratelimit_database(DATABASES["default"])
 
 # HTTPS behind a proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
