@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
+
+from django.utils import timezone
 
 from accounts import services
 from accounts.requestinfo import client_ip, user_agent
@@ -38,3 +41,29 @@ class UserSessionActivityMiddleware:
         )
         session[LAST_SEEN_SESSION_KEY] = now
         return response
+
+
+class UserTimezoneMiddleware:
+    """Renders dates and times in the signed-in traveller's own timezone (their profile's).
+
+    Everyone else, and a profile holding a name this system does not know, gets UTC.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        name = user.timezone if user is not None and user.is_authenticated else ""
+        try:
+            zone = zoneinfo.ZoneInfo(name) if name else None
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zone = None
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

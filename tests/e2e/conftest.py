@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop; the ORM calls in these tests (and the live server's
@@ -52,3 +60,88 @@ def screenshot(page):
         return path
 
     return take
+
+
+PHONE = {"width": 390, "height": 844}
+# The live server is the only site the browser may reach: map tiles and anything else
+# external are refused, so a journey never waits on the network.
+EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+
+
+@pytest.fixture
+def new_context(new_context):
+    """pytest-playwright's context factory (screenshots on failure), offline but for the app."""
+
+    def make(**kwargs):
+        context = new_context(**kwargs)
+        context.route(EXTERNAL, lambda route: route.abort())
+        # Every page here answers in well under a second: fail fast rather than wait 30 s.
+        context.set_default_timeout(5_000)
+        return context
+
+    return make
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Sign `user` in to a browser context by handing it a real session cookie."""
+
+    def sign_in(context, user) -> None:
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign_in
+
+
+@pytest.fixture
+def traveller(db):
+    """A traveller with a verified email address, in Lisbon's timezone."""
+    user = UserFactory(
+        email="ana@example.com", display_name="Ana Traveller", timezone="Europe/Lisbon"
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def trip(traveller):
+    """A three-day plan with five activities over two days, mapped and priced."""
+    start = dt.date.today() + dt.timedelta(days=30)
+    plan = PlanFactory(
+        user=traveller,
+        title="Long weekend in Lisbon",
+        destination="Lisbon, Portugal",
+        start_date=start,
+        end_date=start + dt.timedelta(days=2),
+        budget=Decimal("850.00"),
+        currency="EUR",
+        plan_data={"preferences": {"travel_style": "cultural", "pace": "relaxed"}},
+    )
+    places = [
+        ("Castelo de São Jorge", 0, dt.time(10), "38.7139", "-9.1335", "15.00"),
+        ("Lunch at Time Out Market", 0, dt.time(13), "38.7070", "-9.1459", "30.00"),
+        ("Tram 28 ride", 0, dt.time(16), "38.7115", "-9.1300", "3.10"),
+        ("Belém Tower", 1, dt.time(10), "38.6916", "-9.2160", "10.00"),
+        ("Pastéis de Belém", 1, dt.time(12), "38.6975", "-9.2033", "8.50"),
+    ]
+    for index, (title, day, start_time, lat, lng, cost) in enumerate(places):
+        PlanActivityFactory(
+            plan=plan,
+            title=title,
+            scheduled_date=start + dt.timedelta(days=day),
+            start_time=start_time,
+            latitude=Decimal(lat),
+            longitude=Decimal(lng),
+            location_name=title,
+            estimated_cost=Decimal(cost),
+            order_index=index,
+        )
+    return plan
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
