@@ -21,6 +21,15 @@ PREFERENCE_FIELDS = (
     "preferred_activity_times",
     "avoid_crowds",
 )
+# The profile's plain fields, in form order; travel preferences have fields of their own.
+PROFILE_TEXT_FIELDS = (
+    "display_name",
+    "first_name",
+    "last_name",
+    "home_city",
+    "timezone",
+    "preferred_currency",
+)
 _LABELS = {"gluten_free": "Gluten-free", "dairy_free": "Dairy-free"}
 
 
@@ -79,17 +88,7 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def initial_for(cls, user: User) -> dict:
-        initial = {
-            name: getattr(user, name)
-            for name in (
-                "display_name",
-                "first_name",
-                "last_name",
-                "home_city",
-                "timezone",
-                "preferred_currency",
-            )
-        }
+        initial = {name: getattr(user, name) for name in PROFILE_TEXT_FIELDS}
         initial.update({key: user.travel_preferences.get(key) for key in PREFERENCE_FIELDS})
         return initial
 
@@ -99,17 +98,7 @@ class ProfileForm(forms.Form):
     def profile_changes(self) -> dict:
         """The cleaned data in the shape `services.user_update_profile` takes."""
         data = self.cleaned_data
-        changes = {
-            name: data[name]
-            for name in (
-                "display_name",
-                "first_name",
-                "last_name",
-                "home_city",
-                "timezone",
-                "preferred_currency",
-            )
-        }
+        changes = {name: data[name] for name in PROFILE_TEXT_FIELDS}
         preferences = {}
         for key in PREFERENCE_FIELDS:
             value = data.get(key)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from activities.models import PlanActivity, date_outside_trip_message
 from plans.documents import document_errors
+from plans.history import history_record
 from plans.models import Plan
 
 METADATA_SCHEMA = Path(__file__).resolve().parent / "schemas" / "metadata.schema.json"
@@ -96,10 +97,13 @@ def _next_index(plan: Plan, day: Day) -> int:
     return 0 if top["m"] is None else top["m"] + 1
 
 
-def _write_orders(assignments: Mapping[int, tuple[Day, int]]) -> None:
+def _write_orders(
+    assignments: Mapping[int, tuple[Day, int]], *, reason: str = "activities reordered"
+) -> None:
     """Set (scheduled_date, order_index) of many activities in one UPDATE, bumping versions.
 
-    Rows whose day and position do not change are left alone (their version stays).
+    Rows whose day and position do not change are left alone (their version stays), and
+    only the rows that moved get a history row.
     """
     if not assignments:
         return
@@ -124,6 +128,7 @@ def _write_orders(assignments: Mapping[int, tuple[Day, int]]) -> None:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    history_record(PlanActivity, changed, reason=reason)
 
 
 def _check_day(plan: Plan, day: Day) -> None:
@@ -133,7 +138,9 @@ def _check_day(plan: Plan, day: Day) -> None:
             raise ValidationError({"scheduled_date": message})
 
 
-def _reorder_locked(plan: Plan, days: Mapping[Day, Sequence[int]]) -> None:
+def _reorder_locked(
+    plan: Plan, days: Mapping[Day, Sequence[int]], *, reason: str = "activities reordered"
+) -> None:
     """Give each listed day exactly the listed activities in that order; re-densify the rest.
 
     Days that lose an activity to a listed day keep their remaining activities in order.
@@ -165,7 +172,7 @@ def _reorder_locked(plan: Plan, days: Mapping[Day, Sequence[int]]) -> None:
         sequence = list(days[day]) if day in days else _day_order(plan, day, exclude=listed)
         for index, pk in enumerate(sequence):
             assignments[pk] = (day, index)
-    _write_orders(assignments)
+    _write_orders(assignments, reason=reason)
 
 
 def _refresh(activity: PlanActivity) -> PlanActivity:
@@ -218,6 +225,7 @@ def activity_update(
         updated = rows.update(**values, version=F("version") + 1, updated_at=timezone.now())
         if not updated:
             raise ActivityVersionConflict
+        history_record(PlanActivity, [activity.pk], reason="activity updated")
         if activity.scheduled_date != old_day:
             _reorder_locked(plan, {old_day: _day_order(plan, old_day)})
     return _refresh(activity)
@@ -235,7 +243,7 @@ def activity_delete(*, activity: PlanActivity, expected_version: int | None = No
         deleted, _ = rows.delete()
         if not deleted:
             raise ActivityVersionConflict
-        _reorder_locked(plan, {day: _day_order(plan, day)})
+        _reorder_locked(plan, {day: _day_order(plan, day)}, reason="day closed up after a removal")
 
 
 def activity_reorder(*, plan: Plan, days: Mapping[Day, Sequence[int]]) -> None:
@@ -249,7 +257,13 @@ def activity_reorder(*, plan: Plan, days: Mapping[Day, Sequence[int]]) -> None:
         _reorder_locked(plan, days)
 
 
-def activity_move(*, activity: PlanActivity, day: Day, position: int | None = None) -> PlanActivity:
+def activity_move(
+    *,
+    activity: PlanActivity,
+    day: Day,
+    position: int | None = None,
+    reason: str = "activity moved",
+) -> PlanActivity:
     """Move to a day (the same or another) at a position (default: the end of that day)."""
     plan = activity.plan
     _check_day(plan, day)
@@ -260,7 +274,7 @@ def activity_move(*, activity: PlanActivity, day: Day, position: int | None = No
         order = _day_order(plan, day, exclude=[activity.pk])
         where = len(order) if position is None else max(0, min(position, len(order)))
         order.insert(where, activity.pk)
-        _reorder_locked(plan, {day: order})
+        _reorder_locked(plan, {day: order}, reason=reason)
     return _refresh(activity)
 
 
@@ -280,14 +294,20 @@ def activity_move_step(*, activity: PlanActivity, offset: int) -> PlanActivity:
         index = order.index(activity.pk)
         target = max(0, min(index + offset, len(order) - 1))
         order.insert(target, order.pop(index))
-        _reorder_locked(plan, {day: order})
+        _reorder_locked(plan, {day: order}, reason="activity moved")
     return _refresh(activity)
 
 
 def activity_set_completed(*, activity: PlanActivity, completed: bool) -> PlanActivity:
-    PlanActivity.objects.filter(pk=activity.pk).update(
-        is_completed=completed, version=F("version") + 1, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        PlanActivity.objects.filter(pk=activity.pk).update(
+            is_completed=completed, version=F("version") + 1, updated_at=timezone.now()
+        )
+        history_record(
+            PlanActivity,
+            [activity.pk],
+            reason="activity marked done" if completed else "activity marked not done",
+        )
     return _refresh(activity)
 
 
@@ -307,7 +327,8 @@ def activity_delay(*, activity: PlanActivity, day: dt.date) -> PlanActivity:
         PlanActivity.objects.filter(pk=activity.pk).update(
             metadata=metadata, version=F("version") + 1, updated_at=timezone.now()
         )
-        return activity_move(activity=activity, day=day)
+        # The move's history row carries the new metadata too.
+        return activity_move(activity=activity, day=day, reason="activity delayed")
 
 
 _DURATION = re.compile(
@@ -417,6 +438,12 @@ def itinerary_import_from_plan_data(*, plan: Plan) -> ImportResult:
                 next_index[day] += 1
                 existing.add(key)
                 to_create.append(activity)
-        PlanActivity.objects.bulk_create(to_create)
+        created = PlanActivity.objects.bulk_create(to_create)
+        history_record(
+            PlanActivity,
+            [a.pk for a in created],
+            created=True,
+            reason="imported from the plan's itinerary",
+        )
         result.created = len(to_create)
     return result

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from activities import views
+from activities import scheduling_views, views
 from ratelimit.decorators import ratelimit
 
 app_name = "activities"
@@ -21,6 +21,13 @@ urlpatterns = [
     path("plans/<int:plan_pk>/activities/quick-add/", views.activity_quick_add, name="quick-add"),
     path("plans/<int:plan_pk>/activities/reorder/", views.activity_reorder, name="reorder"),
     path("plans/<int:plan_pk>/activities/import/", views.itinerary_import, name="import"),
+    path("plans/<int:pk>/schedule/", scheduling_views.schedule, name="schedule"),
+    path("plans/<int:pk>/schedule/undo/", scheduling_views.schedule_undo, name="schedule-undo"),
+    path(
+        "plans/<int:pk>/days/<str:day>/optimise/",
+        scheduling_views.optimise_day,
+        name="optimise-day",
+    ),
     path(f"{_activity}/edit/", views.activity_edit, name="edit"),
     path(f"{_activity}/delete/", views.activity_delete, name="delete"),
     path(f"{_activity}/move/", views.activity_move_step, name="move-step"),

@@ -10,7 +10,7 @@ from http import HTTPStatus
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,7 +22,7 @@ from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
 from plans import permissions
 from plans.models import Plan
-from plans.selectors import plan_get_for_user
+from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
 def _safe_next(request) -> str:
@@ -255,20 +255,7 @@ def calendar_export(request, pk: int):
     return calendar.ics_response(plan)
 
 
-def _plan_by_share_token(token: str) -> Plan:
-    """The plan behind a share link, else 404.
-
-    Kept private to this one function until `plans.selectors.plan_get_by_share_token`
-    reaches this branch; then this should call it instead.
-    """
-    if not token or len(token) > 64:
-        raise Http404("No plan found.")
-    plan = Plan.objects.select_related("user").filter(share_token=token).first()
-    if plan is None:
-        raise Http404("No plan found.")
-    return plan
-
-
 @require_GET
 def shared_calendar_export(request, token: str):
-    return calendar.ics_response(_plan_by_share_token(token))
+    """The shared itinerary as .ics; gone with the link, or while moderators hide the plan."""
+    return calendar.ics_response(plan_get_by_share_token(token=token))

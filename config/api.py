@@ -9,4 +9,5 @@ urlpatterns = [
     path("v1/", include("accounts.api.urls")),
     path("v1/", include("plans.api.urls")),
     path("v1/", include("activities.api.urls")),
+    path("v1/", include("activities.api.scheduling_urls")),
 ]

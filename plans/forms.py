@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from plans.documents import plan_notes
-from plans.models import PlanMember
+from plans.models import PlanMember, PlanReport
 
 
 def _choices(*values: str) -> list[tuple[str, str]]:
@@ -465,3 +465,27 @@ class InvitationForm(forms.Form):
         initial="viewer",
         help_text="Editors can change the plan and its activities; viewers can only read it.",
     )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=PlanReport.Reason.choices,
+        label="What is wrong with this plan?",
+        widget=forms.RadioSelect,
+    )
+    details = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything our moderators should know",
+        help_text="Optional, except for “Something else”. The owner is not told who reported.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("reason") == PlanReport.Reason.OTHER
+            and not cleaned.get("details", "").strip()
+        ):
+            self.add_error("details", "Please tell us briefly what is wrong.")
+        return cleaned

@@ -30,6 +30,11 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
 
 
+# Listed in the gallery and readable by anyone. Hidden plans are excluded here, at the query
+# level, so no public surface (gallery, landing page, API) can forget to check.
+PUBLIC = Q(is_public=True, status="published", moderation_status="ok")
+
+
 class PlanQuerySet(models.QuerySet):
     def accessible_to(self, user) -> PlanQuerySet:
         """Plans the user owns or is a member of (what "my plans" and the API list show)."""
@@ -39,12 +44,19 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(Q(user=user) | Exists(membership))
 
     def public(self) -> PlanQuerySet:
-        """Plans in the public gallery."""
-        return self.filter(is_public=True, status=Plan.Status.PUBLISHED)
+        """Plans in the public gallery: published, listed, and not hidden by moderators."""
+        return self.filter(PUBLIC)
+
+    def not_hidden(self) -> PlanQuerySet:
+        """Plans moderators have not hidden (what share links may show)."""
+        return self.filter(moderation_status=Plan.Moderation.OK)
 
     def visible_to(self, user) -> PlanQuerySet:
-        """Everything the user may read: their own, shared with them, and public plans."""
-        public = Q(is_public=True, status=Plan.Status.PUBLISHED)
+        """Everything the user may read: their own, shared with them, and public plans.
+
+        Owners and members still see a plan moderators hid; everybody else does not.
+        """
+        public = PUBLIC
         if not user.is_authenticated:
             return self.filter(public)
         membership = PlanMember.objects.filter(plan=OuterRef("pk"), user=user)
@@ -69,6 +81,10 @@ class Plan(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
+
+    class Moderation(models.TextChoices):
+        OK = "ok", "Visible"
+        HIDDEN = "hidden", "Hidden by moderators"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plans"
@@ -95,6 +111,19 @@ class Plan(models.Model):
     )
     # Incremented by every write; the API's ETag and the conditional UPDATE use it.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set only by moderators (plans.services.plan_hide / plan_unhide), never by the owner.
+    moderation_status = models.CharField(
+        max_length=10, choices=Moderation.choices, default=Moderation.OK
+    )
+    moderation_reason = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +172,10 @@ class Plan(models.Model):
                 name="plans_currency_iso4217",
                 violation_error_message="Use a three-letter currency code such as USD.",
             ),
+            models.CheckConstraint(
+                condition=Q(moderation_status__in=["ok", "hidden"]),
+                name="plans_moderation_status_valid",
+            ),
             # Partial: only plans with a link are indexed, and each link is unique.
             models.UniqueConstraint(
                 fields=["share_token"],
@@ -177,6 +210,10 @@ class Plan(models.Model):
             ]
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.moderation_status == self.Moderation.HIDDEN
 
     @property
     def duration_days(self) -> int | None:
@@ -320,3 +357,79 @@ class PlanInvitation(models.Model):
     def is_open(self) -> bool:
         """Still waiting for an answer and inside its lifetime."""
         return self.status == self.Status.PENDING and not self.is_expired
+
+
+class PlanReport(models.Model):
+    """A traveller's report of a public or shared plan, waiting in the moderation queue."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        OFFENSIVE = "offensive", "Offensive or hateful content"
+        PERSONAL_DATA = "personal_data", "Someone's personal data"
+        COPYRIGHT = "copyright", "Copied without permission"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reports")
+    # Kept when the reporter deletes their account: the report still matters to moderators.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_reports",
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The moderation queue: by status, oldest first.
+            models.Index(fields=["status", "created_at"], name="plans_report_queue_idx"),
+        ]
+        constraints = [
+            # Also serves "open reports of this plan" (the admin's count) by its leading column.
+            models.UniqueConstraint(
+                fields=["plan", "reporter"],
+                condition=Q(status="open"),
+                name="plans_report_one_open",
+                violation_error_message="You have already reported this plan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    reason__in=["spam", "offensive", "personal_data", "copyright", "other"]
+                ),
+                name="plans_report_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "resolved", "dismissed"]),
+                name="plans_report_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(resolved_at__isnull=False),
+                name="plans_report_closed_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on “{self.plan}”"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

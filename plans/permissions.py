@@ -23,7 +23,11 @@ def plan_role(user, plan: Plan) -> str | None:
 
 
 def is_public(plan: Plan) -> bool:
-    return plan.is_public and plan.status == Plan.Status.PUBLISHED
+    return (
+        plan.is_public
+        and plan.status == Plan.Status.PUBLISHED
+        and plan.moderation_status == Plan.Moderation.OK
+    )
 
 
 def can_view(user, plan: Plan) -> bool:
@@ -38,3 +42,10 @@ def can_edit(user, plan: Plan) -> bool:
 def can_manage(user, plan: Plan) -> bool:
     """Delete, share settings and members: the owner only."""
     return plan_role(user, plan) == Role.OWNER
+
+
+def can_report(user, plan: Plan) -> bool:
+    """Any signed-in traveller may report a plan they can read, except their own."""
+    if not user.is_authenticated or plan.user_id == user.pk:
+        return False
+    return is_public(plan) or bool(plan.share_token) or plan_role(user, plan) is not None

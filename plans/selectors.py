@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
@@ -79,14 +81,14 @@ def plan_featured(*, limit: int = 6) -> QuerySet[Plan]:
 
 
 def plan_get_by_share_token(*, token: str) -> Plan:
-    """The plan behind a share link, or 404 when the link is unknown or was revoked.
+    """The plan behind a share link, or 404 when the link is unknown, revoked or hidden.
 
     The indexed lookup finds the row; the token is then compared in constant time, so the
     comparison itself leaks nothing about how much of a guess was right.
     """
     if not token or len(token) > _MAX_TOKEN_LENGTH:
         raise Http404("No plan found.")
-    plan = Plan.objects.select_related("user").filter(share_token=token).first()
+    plan = Plan.objects.not_hidden().select_related("user").filter(share_token=token).first()
     if plan is None or not secrets.compare_digest(plan.share_token.encode(), token.encode()):
         raise Http404("No plan found.")
     return plan
@@ -130,3 +132,56 @@ def invitation_get_by_hash(*, token_hash: str) -> PlanInvitation:
     if invitation is None:
         raise Http404("No invitation found.")
     return invitation
+
+
+# --- history -----------------------------------------------------------------------------------
+
+# Changes made by staff are shown as the team's, not as a named member of staff.
+_MODERATION_REASONS = frozenset({"hidden by moderators", "shown again by moderators"})
+_PLAN_WHAT = {"+": "Plan created", "~": "Plan changed", "-": "Plan deleted"}
+_ACTIVITY_WHAT = {"+": "Activity added", "~": "Activity changed", "-": "Activity removed"}
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """One line of a plan's "Recent changes": who did what, and when."""
+
+    when: dt.datetime
+    who: str
+    what: str
+    subject: str = ""
+
+
+def _change(record, *, labels: dict[str, str], subject: str = "") -> PlanChange:
+    reason = record.history_change_reason or ""
+    if reason in _MODERATION_REASONS:
+        who = "Wayfarer moderators"
+    elif record.history_user is not None:
+        who = record.history_user.public_name
+    else:
+        who = "Someone"
+    what = reason[:1].upper() + reason[1:] if reason else labels[record.history_type]
+    return PlanChange(when=record.history_date, who=who, what=what, subject=subject)
+
+
+def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
+    """The latest changes to the plan and its activities, newest first, in two queries.
+
+    Reads the one history mechanism (simple-history) that website, API and admin writes all
+    record into, so the owner sees every edit whatever made it.
+    """
+    activity_model = Plan._meta.get_field("activities").related_model
+    plan_rows = (
+        Plan.history.filter(id=plan.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    activity_rows = (
+        activity_model.history.filter(plan_id=plan.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    changes = [_change(row, labels=_PLAN_WHAT) for row in plan_rows]
+    changes += [_change(row, labels=_ACTIVITY_WHAT, subject=row.title) for row in activity_rows]
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

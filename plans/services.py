@@ -23,10 +23,12 @@ from django.utils import timezone
 
 from plans import permissions
 from plans.documents import PLAN_DATA_SCHEMA, document_errors, plan_data_errors, plan_data_redacted
+from plans.history import history_record
 from plans.models import (
     Plan,
     PlanInvitation,
     PlanMember,
+    PlanReport,
     Role,
     invitation_token_hash,
 )
@@ -76,11 +78,19 @@ def _validate_plan(plan: Plan) -> None:
         raise ValidationError(errors) from None
 
 
-def _save_fields(plan: Plan, fields: dict[str, Any], *, expected_version: int | None = None):
+def _save_fields(
+    plan: Plan,
+    fields: dict[str, Any],
+    *,
+    reason: str,
+    expected_version: int | None = None,
+    user=None,
+):
     """Write `fields` to the plan row in one UPDATE that also increments `version`.
 
     With `expected_version`, the UPDATE only applies if nobody wrote in between; otherwise
     PlanVersionConflict. The trigger sets `updated_at`; it is read back with the version.
+    A history row with `reason` records the new state (by `user`, else the requester).
     """
     rows = Plan.objects.filter(pk=plan.pk)
     if expected_version is not None:
@@ -91,6 +101,7 @@ def _save_fields(plan: Plan, fields: dict[str, Any], *, expected_version: int | 
     plan.version, plan.updated_at = (
         Plan.objects.filter(pk=plan.pk).values_list("version", "updated_at").get()
     )
+    history_record(Plan, [plan.pk], reason=reason, user=user)
     return plan
 
 
@@ -161,7 +172,7 @@ def plan_update(*, plan: Plan, expected_version: int | None = None, **changes: A
     for name, value in changes.items():
         setattr(plan, name, value)
     _validate_plan(plan)
-    return _save_fields(plan, changes, expected_version=expected_version)
+    return _save_fields(plan, changes, expected_version=expected_version, reason="plan updated")
 
 
 @transaction.atomic
@@ -170,23 +181,25 @@ def plan_delete(*, plan: Plan) -> None:
     plan.delete()
 
 
-def _set_status(plan: Plan, **fields: Any) -> Plan:
+def _set_status(plan: Plan, *, reason: str, user=None, **fields: Any) -> Plan:
     for name, value in fields.items():
         setattr(plan, name, value)
     _validate_plan(plan)
-    return _save_fields(plan, fields)
+    return _save_fields(plan, fields, reason=reason, user=user)
 
 
 @transaction.atomic
-def plan_archive(*, plan: Plan) -> Plan:
+def plan_archive(*, plan: Plan, user=None) -> Plan:
     """Archive: out of the gallery and the default dashboard view, kept for reference."""
-    return _set_status(plan, status=Plan.Status.ARCHIVED, is_public=False)
+    return _set_status(
+        plan, status=Plan.Status.ARCHIVED, is_public=False, reason="plan archived", user=user
+    )
 
 
 @transaction.atomic
 def plan_unarchive(*, plan: Plan) -> Plan:
     """Back to a draft; it is not re-listed publicly until published again."""
-    return _set_status(plan, status=Plan.Status.DRAFT)
+    return _set_status(plan, status=Plan.Status.DRAFT, reason="plan restored from archive")
 
 
 @transaction.atomic
@@ -199,13 +212,21 @@ def plan_publish(*, plan: Plan, user, public: bool) -> Plan:
         raise ValidationError(
             {"is_public": ["Please verify your email address before sharing a plan publicly."]}
         )
-    return _set_status(plan, status=Plan.Status.PUBLISHED, is_public=public)
+    return _set_status(
+        plan, status=Plan.Status.PUBLISHED, is_public=public, reason="plan published"
+    )
 
 
 @transaction.atomic
 def plan_unpublish(*, plan: Plan) -> Plan:
     """Back to a draft and out of the gallery."""
-    return _set_status(plan, status=Plan.Status.DRAFT, is_public=False)
+    return _set_status(plan, status=Plan.Status.DRAFT, is_public=False, reason="plan back to draft")
+
+
+@transaction.atomic
+def plan_make_private(*, plan: Plan, user=None) -> Plan:
+    """Out of the public gallery; status, members and share link stay as they are."""
+    return _set_status(plan, is_public=False, reason="plan made private", user=user)
 
 
 def _new_share_token() -> str:
@@ -221,17 +242,19 @@ def share_link_enable(*, plan: Plan) -> Plan:
 
 
 @transaction.atomic
-def share_link_rotate(*, plan: Plan) -> Plan:
+def share_link_rotate(*, plan: Plan, user=None) -> Plan:
     """A new link; the old one stops working at once."""
     plan.share_token = _new_share_token()
-    return _save_fields(plan, {"share_token": plan.share_token})
+    return _save_fields(
+        plan, {"share_token": plan.share_token}, reason="share link changed", user=user
+    )
 
 
 @transaction.atomic
 def share_link_revoke(*, plan: Plan) -> Plan:
     """Turn link sharing off; the link stops working at once."""
     plan.share_token = None
-    return _save_fields(plan, {"share_token": None})
+    return _save_fields(plan, {"share_token": None}, reason="share link turned off")
 
 
 def _copy_title(title: str) -> str:
@@ -280,7 +303,10 @@ def plan_duplicate(*, plan: Plan, user) -> Plan:
             metadata.pop("booking_info", None)
             values["metadata"] = metadata
         copies.append(activity_model(plan=copy, **values))
-    activity_model.objects.bulk_create(copies)
+    created = activity_model.objects.bulk_create(copies)
+    history_record(
+        activity_model, [a.pk for a in created], created=True, reason="copied from another plan"
+    )
     return copy
 
 
@@ -302,7 +328,7 @@ def member_add(*, plan: Plan, user, role: str, invited_by=None) -> PlanMember:
         plan=plan, user=user, defaults={"role": role, "invited_by": invited_by}
     )
     if created:
-        _save_fields(plan, {})
+        _save_fields(plan, {}, reason="co-traveller added")
     return member
 
 
@@ -312,7 +338,7 @@ def member_change_role(*, member: PlanMember, role: str) -> PlanMember:
     member.role = role
     member.full_clean()
     member.save(update_fields=["role"])
-    _save_fields(member.plan, {})
+    _save_fields(member.plan, {}, reason="co-traveller's role changed")
     return member
 
 
@@ -321,7 +347,7 @@ def member_remove(*, member: PlanMember) -> None:
     """Remove a co-traveller (the owner removing them, or a member leaving)."""
     plan = member.plan
     member.delete()
-    _save_fields(plan, {})
+    _save_fields(plan, {}, reason="co-traveller removed")
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -460,3 +486,98 @@ def invitations_accept_for_user(*, user, token_hash: str | None = None) -> list[
         if member is not None:
             joined.append(member)
     return joined
+
+
+# --- reports and moderation ----------------------------------------------------------------
+
+REPORT_DUPLICATE_MESSAGE = (
+    "You have already reported this plan. Our moderators will look at it soon; thank you."
+)
+
+
+@transaction.atomic
+def report_create(*, plan: Plan, reporter, reason: str, details: str = "") -> PlanReport:
+    """A traveller reports a plan they can read (public, shared by link or with them).
+
+    One open report per traveller and plan: a second one is a ValidationError, not a 500.
+    """
+    if not permissions.can_report(reporter, plan):
+        if reporter.is_authenticated and plan.user_id == reporter.pk:
+            raise ValidationError("You can't report your own plan.")
+        raise ValidationError("This plan can't be reported.")
+    report = PlanReport(plan=plan, reporter=reporter, reason=reason, details=details.strip())
+    report.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        raise ValidationError(REPORT_DUPLICATE_MESSAGE) from None
+    return report
+
+
+def _reports_close(*, reports, moderator, status: str, note: str) -> int:
+    """Close the still-open reports among `reports` in one UPDATE; returns how many."""
+    ids = [report.pk for report in reports]
+    return PlanReport.objects.filter(pk__in=ids, status=PlanReport.Status.OPEN).update(
+        status=status,
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+        resolution_note=note.strip(),
+    )
+
+
+@transaction.atomic
+def report_resolve(*, reports, moderator, note: str = "") -> int:
+    """Reports that were acted on. Closed reports are left as they are."""
+    return _reports_close(
+        reports=reports, moderator=moderator, status=PlanReport.Status.RESOLVED, note=note
+    )
+
+
+@transaction.atomic
+def report_dismiss(*, reports, moderator, note: str = "") -> int:
+    """Reports that needed no action. Closed reports are left as they are."""
+    return _reports_close(
+        reports=reports, moderator=moderator, status=PlanReport.Status.DISMISSED, note=note
+    )
+
+
+@transaction.atomic
+def plan_hide(*, plan: Plan, moderator, reason: str) -> Plan:
+    """Take a plan off the gallery and its share link; the owner sees why on its page.
+
+    Resolves the plan's open reports, since hiding is what they asked for.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"moderation_reason": ["Say why, so the owner understands."]})
+    now = timezone.now()
+    fields = {
+        "moderation_status": Plan.Moderation.HIDDEN,
+        "moderation_reason": reason,
+        "moderated_by": moderator,
+        "moderated_at": now,
+    }
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    _save_fields(plan, fields, reason="hidden by moderators", user=moderator)
+    report_resolve(
+        reports=PlanReport.objects.filter(plan=plan, status=PlanReport.Status.OPEN),
+        moderator=moderator,
+        note=f"Plan hidden: {reason}",
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_unhide(*, plan: Plan, moderator) -> Plan:
+    """Back on every surface its owner chose; who and when is kept, the reason cleared."""
+    fields = {
+        "moderation_status": Plan.Moderation.OK,
+        "moderation_reason": "",
+        "moderated_by": moderator,
+        "moderated_at": timezone.now(),
+    }
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    return _save_fields(plan, fields, reason="shown again by moderators", user=moderator)

@@ -10,6 +10,8 @@ share_limited = ratelimit("share", methods=None)
 invitation_lookup_limited = ratelimit("invitation", keys=[by_ip], methods=None)
 # Sending invitations (a POST on the members page) counts per sender and per IP.
 invitation_send_limited = ratelimit("invitation", keys=[by_user, by_ip])
+# Reports notify staff: a generous quota per reporter and per IP stops floods.
+report_limited = ratelimit("report", keys=[by_user, by_ip])
 
 app_name = "plans"
 urlpatterns = [
@@ -37,6 +39,7 @@ urlpatterns = [
         name="member-remove",
     ),
     path("plans/<int:pk>/leave/", views.plan_leave, name="leave"),
+    path("plans/<int:pk>/report/", report_limited(views.plan_report), name="report"),
     path(
         "plans/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         views.invitation_revoke,
@@ -52,6 +55,11 @@ urlpatterns = [
         "s/<str:token>/duplicate/",
         share_limited(views.shared_plan_duplicate),
         name="shared-duplicate",
+    ),
+    path(
+        "s/<str:token>/report/",
+        share_limited(report_limited(views.shared_plan_report)),
+        name="shared-report",
     ),
     path("explore/", views.explore, name="explore"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from plans import permissions, selectors, services
 from plans.documents import plan_data_redacted, plan_notes
-from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm
+from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
 from plans.models import Plan, PlanInvitation
 
 DASHBOARD_PAGE_SIZE = 12
@@ -149,8 +149,11 @@ def plan_detail(request, pk: int):
         "role": role,
         "can_edit": permissions.can_edit(request.user, plan),
         "can_manage": permissions.can_manage(request.user, plan),
+        "can_report": permissions.can_report(request.user, plan),
         **_document_context(plan, insider=role is not None),
     }
+    if context["can_edit"]:
+        context["recent_changes"] = selectors.plan_recent_changes(plan=plan)
     if context["can_manage"]:
         context["members"] = selectors.plan_members(plan=plan)
         context["invitations"] = selectors.plan_pending_invitations(plan=plan)
@@ -267,7 +270,13 @@ def shared_plan(request, token: str):
     return render(
         request,
         "plans/shared.html",
-        {"plan": plan, "can_edit": False, "token": token, **_document_context(plan, insider=False)},
+        {
+            "plan": plan,
+            "can_edit": False,
+            "token": token,
+            "can_report": permissions.can_report(request.user, plan),
+            **_document_context(plan, insider=False),
+        },
     )
 
 
@@ -278,6 +287,43 @@ def shared_plan_duplicate(request, token: str):
     copy = services.plan_duplicate(plan=plan, user=request.user)
     messages.success(request, f"“{copy.title}” is your own draft now. Make it yours.")
     return redirect(copy)
+
+
+def _report(request, plan: Plan, *, back: str):
+    """The report form for a plan the traveller reached (its page or a share link)."""
+    if not permissions.can_report(request.user, plan):
+        messages.info(request, "You can't report your own plan.")
+        return redirect(back)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_create(plan=plan, reporter=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.info(request, _error_text(error))
+                return redirect(back)
+            messages.success(
+                request,
+                "Thank you for telling us. Our moderators will look at this plan soon; "
+                "the owner is not told who reported it.",
+            )
+            return redirect(back)
+        messages.error(request, "The report was not sent. See the message below.")
+    else:
+        form = ReportForm()
+    return render(request, "plans/report.html", {"plan": plan, "form": form, "back": back})
+
+
+@login_required
+def plan_report(request, pk: int):
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk, action="view")
+    return _report(request, plan, back=plan.get_absolute_url())
+
+
+@login_required
+def shared_plan_report(request, token: str):
+    plan = selectors.plan_get_by_share_token(token=token)
+    return _report(request, plan, back=reverse("plans:shared", args=[token]))
 
 
 # --- members and invitations -----------------------------------------------------------------

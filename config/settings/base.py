@@ -274,6 +274,10 @@ RATELIMIT_RATES = {
         "ip": env.str("RATELIMIT_INVITATION_IP", default="100/hour"),
     },
     "share": {"ip": env.str("RATELIMIT_SHARE_IP", default="300/hour")},
+    "report": {
+        "user": env.str("RATELIMIT_REPORT_USER", default="20/day"),
+        "ip": env.str("RATELIMIT_REPORT_IP", default="50/hour"),
+    },
 }
 # X-Forwarded-For is read only from these proxies: their count in front of the app and/or their
 # networks (CIDR). Both empty means REMOTE_ADDR is the client.
@@ -310,3 +314,40 @@ MIDDLEWARE.append("ratelimit.middleware.RateLimitHeadersMiddleware")
 # The database limits replace allauth's cache-based ones for these actions (the cache is per
 # process and inexact); allauth keeps its other limits (email confirmation, password change...).
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None, "reset_password": None}
+
+# planner (activities): the day planner's travel model, day window, durations and pace caps.
+# Travel time = great-circle distance at walking speed below the threshold, else at the
+# transit/driving speed, plus a fixed buffer per leg.
+PLANNER_WALK_THRESHOLD_KM = env.float("PLANNER_WALK_THRESHOLD_KM", default=1.5)
+PLANNER_WALK_SPEED_KMH = env.float("PLANNER_WALK_SPEED_KMH", default=4.5)
+PLANNER_TRANSIT_SPEED_KMH = env.float("PLANNER_TRANSIT_SPEED_KMH", default=25.0)
+PLANNER_BUFFER_MINUTES = env.int("PLANNER_BUFFER_MINUTES", default=5)
+# The day window when the traveller has no preferred activity times ("HH:MM").
+PLANNER_DAY_START = env.str("PLANNER_DAY_START", default="09:00")
+PLANNER_DAY_END = env.str("PLANNER_DAY_END", default="21:00")
+# Minutes per activity type when an activity has no duration (JSON object in the env).
+PLANNER_DEFAULT_DURATIONS = env.json(
+    "PLANNER_DEFAULT_DURATIONS",
+    default={
+        "accommodation": 30,
+        "transport": 60,
+        "attraction": 120,
+        "restaurant": 90,
+        "activity": 120,
+        "other": 60,
+    },
+)
+# Per pace in plan_data.preferences: most activities and busy hours per day (null = no cap).
+PLANNER_PACE_CAPS = env.json(
+    "PLANNER_PACE_CAPS",
+    default={
+        "relaxed": {"max_activities": 3, "max_hours": 6},
+        "moderate": {"max_activities": 5, "max_hours": 9},
+        "fast": {"max_activities": 8, "max_hours": 12},
+    },
+)
+
+# --- plans: admin and history ------------------------------------------------------------------
+# Staff read history in the admin but do not "revert" to an old row: a revert would bypass the
+# services (version bump, report resolution) that every other write goes through.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from plans.models import PlanInvitation
+from plans.models import PlanInvitation, PlanReport
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,3 +67,16 @@ def test_invitation_links_are_limited_per_ip(client, settings):
     assert client.get(reverse("plans:invitation", args=["guess-1"])).status_code == 404
     refused = client.get(reverse("plans:invitation", args=["guess-2"]))
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+
+
+def test_reports_are_limited_per_reporter(client, settings, user):
+    settings.RATELIMIT_RATES = {
+        **settings.RATELIMIT_RATES,
+        "report": {"user": "1/day", "ip": "50/hour"},
+    }
+    plans = PlanFactory.create_batch(2, is_public=True, status="published")
+    client.force_login(user)
+    client.post(reverse("plans:report", args=[plans[0].pk]), {"reason": "spam"})
+    refused = client.post(reverse("plans:report", args=[plans[1].pk]), {"reason": "spam"})
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert PlanReport.objects.filter(reporter=user).count() == 1

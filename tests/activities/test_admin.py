@@ -1,0 +1,36 @@
+"""The activity admin: a constant-cost list, and no deletes that would break a day's order."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_activity_list_queries_do_not_grow(staff_client, count, django_assert_max_num_queries):
+    """Plan and owner come with the rows: the same few queries for 1 or 40 activities."""
+    for _ in range(count):
+        PlanActivityFactory(plan=PlanFactory())
+    with django_assert_max_num_queries(7):
+        response = staff_client.get(reverse("admin:activities_planactivity_changelist"))
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["cl"].result_list) == count
+
+
+def test_staff_cannot_delete_an_activity_from_the_admin(staff_client):
+    activity = PlanActivityFactory()
+    url = reverse("admin:activities_planactivity_delete", args=[activity.pk])
+    assert staff_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
+    assert type(activity).objects.filter(pk=activity.pk).exists()

@@ -1,0 +1,152 @@
+"""Every write from the website lands in history with its author; owners see recent changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from activities import services
+from activities.models import PlanActivity
+from plans import selectors
+from plans import services as plan_services
+from tests.activities.conftest import START
+from tests.factories import PlanActivityFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day1(trip):
+    return [
+        PlanActivityFactory(plan=trip, title=title, scheduled_date=START, order_index=i)
+        for i, title in enumerate(["Breakfast", "Museum", "Dinner"])
+    ]
+
+
+def _latest(activity: PlanActivity):
+    return PlanActivity.history.filter(id=activity.pk).order_by("-history_id").first()
+
+
+def test_website_edits_are_recorded_with_the_editor(client, trip, day1, editor):
+    """Edit, complete, move and reorder each write a history row naming who did it."""
+    client.force_login(editor)
+    breakfast, museum, dinner = day1
+    kwargs = {"plan_pk": trip.pk, "pk": breakfast.pk}
+
+    client.post(
+        reverse("activities:edit", kwargs=kwargs),
+        {"title": "Brunch", "activity_type": "other", "scheduled_date": START.isoformat()},
+    )
+    row = _latest(breakfast)
+    assert (row.title, row.history_user, row.history_change_reason) == (
+        "Brunch",
+        editor,
+        "activity updated",
+    )
+
+    client.post(reverse("activities:complete", kwargs=kwargs), {"completed": "1"})
+    row = _latest(breakfast)
+    assert (row.is_completed, row.history_user, row.history_change_reason) == (
+        True,
+        editor,
+        "activity marked done",
+    )
+
+    client.post(
+        reverse("activities:reorder", kwargs={"plan_pk": trip.pk}),
+        json.dumps({"days": {START.isoformat(): [dinner.pk, museum.pk, breakfast.pk]}}),
+        content_type="application/json",
+    )
+    rows = {a.title: _latest(a) for a in (breakfast, dinner)}
+    assert (rows["Dinner"].order_index, rows["Breakfast"].order_index) == (0, 2)
+    assert {r.history_change_reason for r in rows.values()} == {"activities reordered"}
+    assert {r.history_user for r in rows.values()} == {editor}
+    # Museum kept its position (1): only rows that moved get a new history row.
+    assert PlanActivity.history.filter(id=museum.pk).count() == 1
+
+
+def test_deleting_an_activity_records_the_removal(client, trip, day1, user):
+    client.force_login(user)
+    breakfast = day1[0]
+    client.post(reverse("activities:delete", kwargs={"plan_pk": trip.pk, "pk": breakfast.pk}))
+    assert _latest(breakfast).history_type == "-"
+    assert _latest(day1[1]).history_change_reason == "day closed up after a removal"
+
+
+def test_importing_and_copying_record_created_rows(trip, user):
+    plan_services.plan_update(
+        plan=trip,
+        plan_data={"itinerary": [{"day": 1, "activities": [{"activity": "Tram 28"}]}]},
+    )
+    services.itinerary_import_from_plan_data(plan=trip)
+    imported = PlanActivity.objects.get(plan=trip, title="Tram 28")
+    assert _latest(imported).history_change_reason == "imported from the plan's itinerary"
+
+    copy = plan_services.plan_duplicate(plan=trip, user=UserFactory())
+    copied = PlanActivity.objects.get(plan=copy)
+    assert (_latest(copied).history_type, _latest(copied).history_change_reason) == (
+        "+",
+        "copied from another plan",
+    )
+
+
+def test_plan_service_writes_record_history(trip, user):
+    plan_services.plan_update(plan=trip, title="Lisbon, slowly")
+    plan_services.share_link_rotate(plan=trip, user=user)
+    reasons = list(
+        trip.history.order_by("-history_id").values_list("history_change_reason", "title")[:2]
+    )
+    assert reasons == [("share link changed", "Lisbon, slowly"), ("plan updated", "Lisbon, slowly")]
+
+
+def test_recent_changes_are_the_last_ten_in_two_queries(
+    trip, day1, user, django_assert_num_queries
+):
+    for step in range(12):
+        services.activity_set_completed(activity=day1[0], completed=step % 2 == 0)
+    with django_assert_num_queries(2):
+        changes = selectors.plan_recent_changes(plan=trip)
+    assert len(changes) == 10
+    assert changes == sorted(changes, key=lambda c: c.when, reverse=True)
+    assert changes[0].what == "Activity marked not done"
+    assert changes[0].subject == "Breakfast"
+
+
+def test_owner_sees_recent_changes_with_who_and_when_in_their_timezone(client, trip, user, editor):
+    """The editor's change shows with their name, at the owner's local time."""
+    user.timezone = "Asia/Tokyo"
+    user.save()
+    activity = PlanActivityFactory(plan=trip, title="Fado night", scheduled_date=START)
+    client.force_login(editor)
+    client.post(
+        reverse("activities:edit", kwargs={"plan_pk": trip.pk, "pk": activity.pk}),
+        {"title": "Fado evening", "activity_type": "other", "scheduled_date": START.isoformat()},
+    )
+    # Pin the moment of the edit, to read it back in the owner's timezone.
+    PlanActivity.history.filter(id=activity.pk, history_type="~").update(
+        history_date=dt.datetime(2030, 5, 1, 12, 0, tzinfo=dt.UTC)
+    )
+
+    client.force_login(user)
+    response = client.get(trip.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert "Recent changes" in body
+    assert f"<strong>{editor.public_name}</strong>: Activity updated · “Fado evening”" in body
+    assert "1 May 2030, 21:00" in body  # 12:00 UTC is 21:00 in Tokyo
+
+
+def test_viewers_and_strangers_do_not_see_recent_changes(client, trip, viewer):
+    client.force_login(viewer)
+    assert "Recent changes" not in client.get(trip.get_absolute_url()).content.decode()
+
+
+def test_moderation_shows_as_the_team_not_a_named_moderator(trip, user):
+    moderator = UserFactory(is_staff=True, display_name="Mo Derator")
+    plan_services.plan_hide(plan=trip, moderator=moderator, reason="Spam")
+    latest = selectors.plan_recent_changes(plan=trip)[0]
+    assert (latest.who, latest.what) == ("Wayfarer moderators", "Hidden by moderators")

@@ -1,0 +1,465 @@
+"""The back office: fast lists, logged actions, schema-checked edits, moderator boundaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from http import HTTPStatus
+
+import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from plans import services
+from plans.admin import PlanAdmin
+from plans.models import Plan, PlanReport
+from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:plans_plan_changelist"
+REPORTS = "admin:plans_planreport_changelist"
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    client.force_login(staff)
+    return client
+
+
+@pytest.fixture
+def moderator(db):
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return moderator
+
+
+def _act(client, action: str, objects, url=CHANGELIST, **extra):
+    data = {"action": action, "_selected_action": [obj.pk for obj in objects], **extra}
+    return client.post(reverse(url), data)
+
+
+def _log(obj) -> list[str]:
+    """Change messages the admin log holds for `obj`."""
+    return list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=str(obj.pk),
+            action_flag=CHANGE,
+        ).values_list("change_message", flat=True)
+    )
+
+
+# --- the plan list -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thousand_plans(db):
+    owners = UserFactory.create_batch(5)
+    Plan.objects.bulk_create(
+        Plan(
+            user=owners[i % 5],
+            title=f"Trip {i}",
+            destination="Porto",
+            start_date=dt.date(2030, 1, 1) + dt.timedelta(days=i % 300),
+            status=["draft", "published", "archived"][i % 3],
+            is_public=i % 2 == 0,
+        )
+        for i in range(1000)
+    )
+    some = list(Plan.objects.order_by("-updated_at", "-id")[:30])
+    for plan in some[:10]:
+        PlanActivityFactory(plan=plan)
+        PlanReport.objects.create(plan=plan, reporter=owners[0], reason="spam")
+
+
+@pytest.mark.parametrize("per_page", [20, 100])
+def test_changelist_queries_stay_constant_at_any_page_size(
+    staff_client, thousand_plans, per_page, monkeypatch, django_assert_max_num_queries
+):
+    """Owner, counts and filters are joins and annotations: the same few queries per page."""
+    monkeypatch.setattr(PlanAdmin, "list_per_page", per_page)
+    # Session, user, the page's rows, the count, date hierarchy, filters: 8 at any size.
+    with django_assert_max_num_queries(8):
+        response = staff_client.get(reverse(CHANGELIST), {"p": 2})
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["cl"].result_list) == per_page
+
+
+def test_changelist_shows_counts_and_owner_email(staff_client):
+    plan = PlanFactory(title="Kyoto")
+    PlanActivityFactory.create_batch(3, plan=plan)
+    for reporter in UserFactory.create_batch(2):
+        PlanReport.objects.create(plan=plan, reporter=reporter, reason="spam")
+    PlanReport.objects.create(
+        plan=plan,
+        reporter=UserFactory(),
+        reason="spam",
+        status="dismissed",
+        resolved_at=plan.created_at,
+    )
+    row = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list[0]
+    assert (row.title, row.user.email, row.activity_count, row.open_report_count) == (
+        "Kyoto",
+        plan.user.email,
+        3,
+        2,
+    )
+
+
+def test_open_report_count_links_to_that_plans_open_reports(staff_client):
+    plan, other = PlanFactory(), PlanFactory()
+    report = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="spam")
+    PlanReport.objects.create(plan=other, reporter=UserFactory(), reason="spam")
+    link = f"?plan__id__exact={plan.pk}&amp;status__exact=open"
+    assert link in staff_client.get(reverse(CHANGELIST)).content.decode()
+    response = staff_client.get(reverse(REPORTS) + link.replace("&amp;", "&"))
+    assert list(response.context["cl"].result_list) == [report]
+
+
+def test_change_page_queries_do_not_grow_with_activities_and_members(
+    staff_client, django_assert_max_num_queries
+):
+    plan = PlanFactory()
+    PlanActivityFactory.create_batch(40, plan=plan)
+    for _ in range(10):
+        PlanMemberFactory(plan=plan)
+    # 10 however many rows: the inlines load their rows (with users and plan) in one query each.
+    with django_assert_max_num_queries(10):
+        response = staff_client.get(reverse("admin:plans_plan_change", args=[plan.pk]))
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_filters_and_search(staff_client):
+    reported = PlanFactory(title="Reported", destination="Oslo")
+    quiet = PlanFactory(title="Quiet", destination="Bergen")
+    PlanReport.objects.create(plan=reported, reporter=UserFactory(), reason="spam")
+
+    def titles(**params):
+        response = staff_client.get(reverse(CHANGELIST), params)
+        return {plan.title for plan in response.context["cl"].result_list}
+
+    assert titles(reported="yes") == {"Reported"}
+    assert titles(reported="no") == {"Quiet"}
+    assert titles(q="bergen") == {"Quiet"}
+    assert titles(q=quiet.user.email) == {"Quiet"}
+    assert titles(moderation_status__exact="hidden") == set()
+
+
+# --- the change form -----------------------------------------------------------------------
+
+
+def _change_form_data(plan: Plan, **overrides) -> dict:
+    data = {
+        "user": plan.user_id,
+        "title": plan.title,
+        "description": plan.description,
+        "destination": plan.destination,
+        "start_date": plan.start_date.isoformat(),
+        "end_date": plan.end_date.isoformat(),
+        "budget": str(plan.budget),
+        "currency": plan.currency,
+        "status": plan.status,
+        "plan_data": json.dumps(plan.plan_data),
+        "_save": "Save",
+    }
+    for prefix in ("activities", "members"):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+    data.update(overrides)
+    return data
+
+
+def test_plan_data_is_shown_indented(staff_client):
+    plan = PlanFactory(plan_data={"preferences": {"pace": "relaxed"}})
+    body = staff_client.get(reverse("admin:plans_plan_change", args=[plan.pk])).content.decode()
+    assert "{\n  &quot;preferences&quot;: {\n    &quot;pace&quot;: &quot;relaxed&quot;" in body
+
+
+def test_bad_plan_data_shows_the_json_path_error_and_saves_nothing(staff_client):
+    plan = PlanFactory(title="Before")
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    bad = json.dumps({"preferences": {"group_size": 0}})
+    response = staff_client.post(url, _change_form_data(plan, title="After", plan_data=bad))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "preferences.group_size: must be at least 1" in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.title, plan.plan_data, plan.version) == ("Before", {}, 1)
+
+
+def test_a_valid_admin_edit_saves_bumps_the_version_and_records_history(staff_client, staff):
+    plan = PlanFactory(title="Before")
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    doc = {"preferences": {"group_size": 2}}
+    response = staff_client.post(
+        url, _change_form_data(plan, title="After", plan_data=json.dumps(doc))
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    plan.refresh_from_db()
+    assert (plan.title, plan.plan_data, plan.version) == ("After", doc, 2)
+    assert (plan.history.first().title, plan.history.first().history_user) == ("After", staff)
+
+
+def test_share_token_and_moderation_cannot_be_edited_in_the_form(staff_client):
+    plan = PlanFactory(share_token="k" * 43)
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    staff_client.post(
+        url,
+        _change_form_data(plan, share_token="mine", moderation_status="hidden"),
+    )
+    plan.refresh_from_db()
+    assert (plan.share_token, plan.moderation_status) == ("k" * 43, "ok")
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def test_publish_action(staff_client):
+    plan = PlanFactory(status="draft")
+    untouched = PlanFactory(status="draft")
+    _act(staff_client, "publish", [plan])
+    plan.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (plan.status, plan.is_public, untouched.status) == ("published", False, "draft")
+    assert _log(plan) == ["Published."]
+
+
+def test_archive_action_asks_first(staff_client):
+    plan = PlanFactory(status="published", is_public=True)
+    response = _act(staff_client, "archive", [plan])
+    assert response.status_code == HTTPStatus.OK
+    assert "Archive these plans?" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "published"
+
+    _act(staff_client, "archive", [plan], confirmed="yes")
+    plan.refresh_from_db()
+    assert (plan.status, plan.is_public) == ("archived", False)
+    assert _log(plan) == ["Archived."]
+
+
+def test_make_private_action_keeps_the_status(staff_client):
+    plan = PlanFactory(status="published", is_public=True)
+    _act(staff_client, "make_private", [plan])
+    plan.refresh_from_db()
+    assert plan.is_public
+    _act(staff_client, "make_private", [plan], confirmed="yes")
+    plan.refresh_from_db()
+    assert (plan.status, plan.is_public) == ("published", False)
+    assert _log(plan) == ["Made private (out of the public gallery)."]
+
+
+def test_hide_action_needs_a_reason_then_hides_and_resolves(staff_client, staff):
+    plan = PlanFactory(status="published", is_public=True)
+    report = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="offensive")
+
+    response = _act(staff_client, "hide", [plan], confirmed="yes", reason="")
+    assert response.status_code == HTTPStatus.OK
+    assert "This field is required." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.moderation_status == "ok"
+
+    _act(staff_client, "hide", [plan], confirmed="yes", reason="Hateful language")
+    plan.refresh_from_db()
+    report.refresh_from_db()
+    assert (plan.moderation_status, plan.moderation_reason, plan.moderated_by) == (
+        "hidden",
+        "Hateful language",
+        staff,
+    )
+    assert (plan.status, plan.is_public) == ("published", True)
+    assert (report.status, report.resolved_by) == ("resolved", staff)
+    assert _log(plan) == ["Hidden by moderators: Hateful language"]
+
+
+def test_unhide_action(staff_client, staff):
+    plan = PlanFactory(status="published", is_public=True)
+    services.plan_hide(plan=plan, moderator=staff, reason="Spam")
+    _act(staff_client, "unhide", [plan])
+    plan.refresh_from_db()
+    assert (plan.moderation_status, plan.moderation_reason) == ("ok", "")
+    assert Plan.objects.public().filter(pk=plan.pk).exists()
+    assert _log(plan) == ["Shown again (moderation lifted)."]
+
+
+def test_rotate_share_link_action(staff_client):
+    shared = PlanFactory(share_token="a" * 43)
+    private = PlanFactory()
+    _act(staff_client, "rotate_share_link", [shared, private], confirmed="yes")
+    shared.refresh_from_db()
+    private.refresh_from_db()
+    assert shared.share_token not in (None, "a" * 43)
+    assert private.share_token is None
+    assert _log(shared) == ["Share link replaced; the old link no longer works."]
+    assert _log(private) == []
+
+
+def test_resolve_reports_action_from_the_plan_list(staff_client, staff):
+    plan = PlanFactory()
+    report = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="spam")
+    _act(staff_client, "resolve_reports", [plan])
+    report.refresh_from_db()
+    plan.refresh_from_db()
+    assert (report.status, report.resolved_by, plan.moderation_status) == (
+        "resolved",
+        staff,
+        "ok",
+    )
+    assert _log(report) == ["Resolved from the plan list."]
+
+
+# --- the report queue ----------------------------------------------------------------------
+
+
+def test_report_queue_lists_open_first_then_oldest_first(staff_client, staff):
+    plan = PlanFactory()
+    reporters = UserFactory.create_batch(3)
+    old, closed, new = (
+        PlanReport.objects.create(plan=plan, reporter=reporter, reason="spam")
+        for reporter in reporters
+    )
+    services.report_dismiss(reports=[closed], moderator=staff)
+    response = staff_client.get(reverse(REPORTS))
+    assert list(response.context["cl"].result_list) == [old, new, closed]
+    body = response.content.decode()
+    assert reverse("admin:plans_plan_change", args=[plan.pk]) in body
+    assert reverse("admin:accounts_user_change", args=[reporters[0].pk]) in body
+
+
+def test_report_queue_query_count(staff_client, django_assert_max_num_queries):
+    for _ in range(30):
+        PlanReport.objects.create(plan=PlanFactory(), reporter=UserFactory(), reason="spam")
+    with django_assert_max_num_queries(8):
+        staff_client.get(reverse(REPORTS))
+
+
+def test_report_actions_resolve_dismiss_and_hide(staff_client, staff):
+    plan = PlanFactory(status="published", is_public=True)
+    first, second, third = (
+        PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="spam")
+        for _ in range(3)
+    )
+    _act(staff_client, "resolve", [first], url=REPORTS)
+    _act(staff_client, "dismiss", [second], url=REPORTS)
+    _act(staff_client, "hide_plans", [third], url=REPORTS, confirmed="yes", reason="Spam")
+    first, second, third = (PlanReport.objects.get(pk=r.pk) for r in (first, second, third))
+    plan.refresh_from_db()
+    assert [r.status for r in (first, second, third)] == ["resolved", "dismissed", "resolved"]
+    assert plan.moderation_status == "hidden"
+    assert (_log(first), _log(second), _log(third)) == (
+        ["Resolved."],
+        ["Dismissed."],
+        ["Resolved by hiding the plan: Spam"],
+    )
+    assert _log(plan) == ["Hidden by moderators: Spam"]
+
+
+# --- who may do what -----------------------------------------------------------------------
+
+
+def test_moderators_group_holds_exactly_the_moderation_permissions():
+    codenames = set(
+        Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
+    )
+    assert codenames == {
+        "view_user",
+        "view_plan",
+        "change_plan",
+        "view_planmember",
+        "view_planreport",
+        "change_planreport",
+        "view_historicalplan",
+        "view_planactivity",
+        "change_planactivity",
+        "view_historicalplanactivity",
+    }
+
+
+def test_a_moderator_can_hide_a_plan(client, moderator):
+    plan = PlanFactory(status="published", is_public=True)
+    client.force_login(moderator)
+    assert client.get(reverse(CHANGELIST)).status_code == HTTPStatus.OK
+    assert client.get(reverse(REPORTS)).status_code == HTTPStatus.OK
+    _act(client, "hide", [plan], confirmed="yes", reason="Spam")
+    plan.refresh_from_db()
+    assert (plan.moderation_status, plan.moderated_by) == ("hidden", moderator)
+    history = client.get(reverse("admin:plans_plan_history", args=[plan.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "hidden by moderators" in history.content.decode()
+
+
+def test_hiding_from_the_queue_also_closes_reports_of_an_already_hidden_plan(staff_client, staff):
+    plan = PlanFactory(status="published", is_public=True)
+    services.plan_hide(plan=plan, moderator=staff, reason="Spam")
+    late = PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="offensive")
+    _act(staff_client, "hide_plans", [late], url=REPORTS, confirmed="yes", reason="Offensive")
+    late.refresh_from_db()
+    plan.refresh_from_db()
+    assert (late.status, plan.moderation_reason) == ("resolved", "Offensive")
+
+
+def test_history_pages_offer_no_revert(staff_client):
+    plan = PlanFactory()
+    services.plan_update(plan=plan, title="Renamed")
+    history_id = plan.history.order_by("history_id").first().history_id
+    url = reverse("admin:plans_plan_simple_history", args=[plan.pk, history_id])
+    assert staff_client.post(url, {}).status_code == HTTPStatus.FORBIDDEN
+    plan.refresh_from_db()
+    assert plan.title == "Renamed"
+
+
+def test_a_moderator_cannot_delete_users_or_change_permissions(client, moderator):
+    victim = UserFactory()
+    client.force_login(moderator)
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == HTTPStatus.OK
+    forbidden = [
+        ("get", reverse("admin:accounts_user_delete", args=[victim.pk]), {}),
+        ("post", reverse("admin:accounts_user_delete", args=[victim.pk]), {"post": "yes"}),
+        (
+            "post",
+            reverse("admin:accounts_user_change", args=[moderator.pk]),
+            {"username": moderator.username, "is_superuser": "on"},
+        ),
+        ("get", reverse("admin:auth_group_changelist"), {}),
+        ("get", reverse("admin:auth_group_add"), {}),
+        ("get", reverse("admin:plans_plan_delete", args=[PlanFactory().pk]), {}),
+    ]
+    for method, url, data in forbidden:
+        assert getattr(client, method)(url, data).status_code == HTTPStatus.FORBIDDEN, url
+    moderator.refresh_from_db()
+    assert not moderator.is_superuser
+    assert type(victim).objects.filter(pk=victim.pk).exists()
+
+
+def test_a_signed_in_traveller_cannot_reach_the_admin(client, user):
+    client.force_login(user)
+    response = client.get(reverse("admin:index"), follow=True)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert client.get(reverse(CHANGELIST)).status_code != HTTPStatus.OK
+
+
+def test_admin_login_goes_through_the_sites_login(client):
+    """Anonymous visitors are sent to allauth's login, never shown the admin's own form."""
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("account_login") + "?next=")
+
+
+def test_admin_lives_at_the_configured_path(settings):
+    """config.urls reads ADMIN_URL (from the environment) when it is imported."""
+    assert reverse("admin:index") == "/" + settings.ADMIN_URL
