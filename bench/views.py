@@ -8,6 +8,7 @@ floor's says how much the endpoint itself costs, whatever the machine.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 
 from plans.models import Plan
@@ -16,8 +17,9 @@ from ratelimit.ip import client_ip
 from ratelimit.rates import rate_for
 
 
+@transaction.non_atomic_requests
 def plain(request):
-    """No database at all: Django's request/response cycle and middleware."""
+    """No database at all (not even the BEGIN/COMMIT pair): the request cycle and middleware."""
     return HttpResponse(b"ok", content_type="text/plain")
 
 
@@ -32,6 +34,7 @@ def primary_key(request):
     return JsonResponse({"id": plan.pk, "title": plan.title})
 
 
+@transaction.non_atomic_requests
 def ratelimit_hit(request):
     """Only the rate-limit upsert, on its dedicated connection, as every API request pays it."""
     decision = store.hit(
