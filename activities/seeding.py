@@ -626,7 +626,12 @@ class CopyTable:
                 continue  # the database fills it
             elif model_field.primary_key and isinstance(model_field, AutoFieldMixin):
                 continue  # the sequence fills it
-            elif model_field.has_default() or model_field.null:
+            elif (
+                model_field.has_default()
+                or model_field.null
+                # A blank-able text field's default is "" (Field.get_default gives it).
+                or (model_field.blank and model_field.empty_strings_allowed)
+            ):
                 value = model_field.get_prep_value(model_field.get_default())
                 defaults.append((model_field.column, _text(value)))
             elif model_field.blank and model_field.empty_strings_allowed:
