@@ -634,9 +634,6 @@ class CopyTable:
             ):
                 value = model_field.get_prep_value(model_field.get_default())
                 defaults.append((model_field.column, _text(value)))
-            elif model_field.blank and model_field.empty_strings_allowed:
-                # An optional text column: Django itself saves "" when nothing is given.
-                defaults.append((model_field.column, ""))
             else:
                 missing.append(model_field.name)
         if missing:
