@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format migrate superuser demo clean chromium
+.PHONY: install run test lint format migrate superuser demo clean chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ chromium:
 
 test: install lint chromium
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+
+# bench: gunicorn + wrk on a seeded data set (README, "Benchmarks"). BENCH=smoke for a quick run;
+# BENCH_ARGS for more, e.g. BENCH_ARGS="--scale 1000000" or BENCH_ARGS=--update-baseline.
+BENCH ?=
+BENCH_ARGS ?=
+bench: install
+	$(BIN)/python bench/run.py $(if $(filter smoke,$(BENCH)),--smoke) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles bench/results test-artifacts

@@ -371,3 +371,14 @@ def test_copy_table_refuses_a_not_null_column_it_cannot_fill():
         seeding.CopyTable(Plan, set(seeding.PLAN_KEYS) - {"title"})
     with pytest.raises(seeding.SeedError, match="no such field"):
         seeding.CopyTable(Plan, {*seeding.PLAN_KEYS, "mood"})
+
+
+def test_copy_table_fills_optional_text_columns_with_an_empty_string():
+    """A blank-allowed text column the generator does not know (moderation_reason) gets "",
+    as Django would save it, so new optional columns never stop the seed."""
+    table = seeding.CopyTable(Plan, seeding.PLAN_KEYS)
+    assert '"moderation_reason"' in table.sql
+    seeding.seed_demo(
+        seeding.SeedShape(seed=7, users=2, plans=3, activities_per_plan=1), password_hash="x"
+    )
+    assert list(Plan.objects.values_list("moderation_reason", flat=True)) == ["", "", ""]

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (bench/run.py) and focused scripts; see README, "Benchmarks"."""
