@@ -10,6 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.db import connection, connections
 
+from plans import services as plan_services
 from plans.models import Plan, PlanMember, Role
 from tests.api_helpers import client_for, people, verified
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
@@ -715,3 +716,56 @@ def test_a_plan_can_be_created_published_and_listed(cast):
     assert refused.status_code == HTTPStatus.BAD_REQUEST
     assert set(refused.json()) == {"is_public"}
     assert not Plan.objects.filter(title="Too soon").exists()
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def _public_api(plan) -> dict[str, int | bool]:
+    """What an anonymous client of the public API sees of the plan."""
+    anonymous = client_for()
+    listed = anonymous.get("/api/v1/public/plans/", {"search": plan.title})
+    assert listed.status_code == HTTPStatus.OK
+    return {
+        "in the gallery list": plan.pk in [row["id"] for row in listed.json()["results"]],
+        "gallery detail": anonymous.get(f"/api/v1/public/plans/{plan.pk}/").status_code,
+        "shared link": anonymous.get(f"/api/v1/shared/{plan.share_token}/").status_code,
+    }
+
+
+def test_a_hidden_plan_leaves_the_public_api_and_comes_back_when_unhidden(cast):
+    """Moderators hiding a plan take it out of the gallery list, its gallery detail and its
+    share link (404 as if it never existed); unhiding restores all three. Its owner still
+    reads it on the private route throughout."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(status="published", is_public=True, share_token="s" * 43)
+    plan.refresh_from_db()
+    visible = {
+        "in the gallery list": True,
+        "gallery detail": HTTPStatus.OK,
+        "shared link": HTTPStatus.OK,
+    }
+    assert _public_api(plan) == visible
+
+    moderator = UserFactory(is_staff=True)
+    plan_services.plan_hide(plan=plan, moderator=moderator, reason="Personal data")
+    assert _public_api(plan) == {
+        "in the gallery list": False,
+        "gallery detail": HTTPStatus.NOT_FOUND,
+        "shared link": HTTPStatus.NOT_FOUND,
+    }
+    assert client_for(cast["owner"]).get(detail(plan)).status_code == HTTPStatus.OK
+
+    plan_services.plan_unhide(plan=Plan.objects.get(pk=plan.pk), moderator=moderator)
+    assert _public_api(plan) == visible
+
+
+def test_a_hidden_plan_shared_only_by_link_is_404_on_the_link(cast):
+    """A private plan with a share link: hiding closes the link too."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(share_token="p" * 43)
+    plan.refresh_from_db()
+    assert client_for().get(f"/api/v1/shared/{plan.share_token}/").status_code == HTTPStatus.OK
+    plan_services.plan_hide(plan=plan, moderator=UserFactory(is_staff=True), reason="Spam")
+    response = client_for().get(f"/api/v1/shared/{plan.share_token}/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
