@@ -68,6 +68,15 @@ def _lock_plan(plan: Plan) -> None:
     Plan.objects.select_for_update().filter(pk=plan.pk).values_list("pk", flat=True).get()
 
 
+def _lock_plans(*plans: Plan) -> None:
+    """Lock several plan rows in id order, so two moves in opposite directions cannot deadlock.
+
+    PostgreSQL locks the rows of `SELECT ... ORDER BY ... FOR UPDATE` in the sorted order.
+    """
+    ids = sorted({plan.pk for plan in plans})
+    list(Plan.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+
+
 def _validate(activity: PlanActivity) -> None:
     """Model rules and constraints, plus `metadata` against its schema keyed by JSON path."""
     errors: dict[str, list[str]] = {}
@@ -229,6 +238,58 @@ def activity_update(
         history_record(PlanActivity, [activity.pk], reason="activity updated")
         if activity.scheduled_date != old_day:
             _reorder_locked(plan, {old_day: _day_order(plan, old_day)})
+    return _refresh(activity)
+
+
+def activity_move_to_plan(
+    *,
+    activity: PlanActivity,
+    plan: Plan,
+    data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None,
+) -> PlanActivity:
+    """Move an activity to another plan, optionally changing fields (`data`) in the same write.
+
+    It keeps its day when that day is within the target plan's dates and goes to the end of
+    it (a plan without dates accepts any day); a day outside them leaves it unscheduled there,
+    where the traveller can place it. An explicit `scheduled_date` in `data` is checked against the
+    target plan instead. The source day closes up behind it. Both plans are locked, in id
+    order; with `expected_version` the move happens only if nobody changed the activity since
+    (ActivityVersionConflict otherwise, nothing changes). Callers check the requester may edit
+    both plans.
+    """
+    data = dict(data or {})
+    source = activity.plan
+    if plan.pk == source.pk:
+        return activity_update(activity=activity, data=data, expected_version=expected_version)
+    for name, value in data.items():
+        if name in EDITABLE_FIELDS:
+            setattr(activity, name, value)
+    activity.plan = plan
+    day = activity.scheduled_date
+    if "scheduled_date" not in data and day is not None and date_outside_trip_message(plan, day):
+        activity.scheduled_date = None
+    if activity.metadata is None:
+        activity.metadata = {}
+    _validate(activity)
+    values = {name: getattr(activity, name) for name in EDITABLE_FIELDS}
+    with transaction.atomic():
+        _lock_plans(source, plan)
+        rows = PlanActivity.objects.filter(pk=activity.pk, plan=source)
+        if expected_version is not None:
+            rows = rows.filter(version=expected_version)
+        old_days = list(rows.values_list("scheduled_date", flat=True))
+        if not old_days:
+            raise ActivityVersionConflict
+        values["order_index"] = _next_index(plan, activity.scheduled_date)
+        rows.update(**values, plan=plan, version=F("version") + 1, updated_at=timezone.now())
+        # Not the source plan's title: members of the target plan may not be allowed to see it.
+        history_record(PlanActivity, [activity.pk], reason="activity moved here from another plan")
+        # Written directly: the source day may lie outside the source plan's dates by now.
+        _write_orders(
+            {pk: (old_days[0], index) for index, pk in enumerate(_day_order(source, old_days[0]))},
+            reason="day closed up after a move",
+        )
     return _refresh(activity)
 
 

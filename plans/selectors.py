@@ -7,13 +7,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from plans import permissions
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
-from plans.models import Plan, PlanInvitation, PlanMember, invitation_token_hash
+from plans.models import Plan, PlanInvitation, PlanMember, Role, invitation_token_hash
 
 # Longest token the lookup accepts: token_urlsafe(32) gives 43 characters.
 _MAX_TOKEN_LENGTH = 64
@@ -230,6 +230,18 @@ def plan_get_public(*, pk: int) -> Plan:
     if plan is None:
         raise Http404("No plan found.")
     return plan
+
+
+def plan_editable_by(*, user) -> QuerySet[Plan]:
+    """Plans the user may edit (owner or editor): where plan ids in API bodies are resolved.
+
+    A plan the user may only view, or not see at all, is simply not in it, so an id of one is
+    answered exactly like an id that does not exist.
+    """
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    editing = PlanMember.objects.filter(plan=OuterRef("pk"), user=user, role=Role.EDITOR)
+    return Plan.objects.filter(Q(user=user) | Exists(editing))
 
 
 def plan_co_travellers(*, user) -> QuerySet:

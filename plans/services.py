@@ -243,6 +243,56 @@ def plan_make_private(*, plan: Plan, user=None) -> Plan:
     return _set_status(plan, is_public=False, reason="plan made private", user=user)
 
 
+PUBLIC_NEEDS_PUBLISHED = (
+    "Only a published plan can be listed in the public gallery: set the status to "
+    "“published” as well."
+)
+
+
+@transaction.atomic
+def plan_change_publication(
+    *,
+    plan: Plan,
+    user,
+    status: str | None = None,
+    is_public: bool | None = None,
+    expected_version: int | None = None,
+) -> Plan:
+    """Move the plan to `status` and gallery listing `is_public` (None: keep as it is).
+
+    Each transition goes through its own service above (publish, unpublish, archive,
+    unarchive, make private), so the rules stay in one place: listing publicly needs a
+    verified email address, and only a published plan can be listed. Asking for what the
+    plan already is writes nothing. The caller checks that `user` may manage the plan.
+    """
+    status = plan.status if status is None else status
+    if is_public is None:
+        # Leaving "published" unlists the plan unless the caller says otherwise.
+        is_public = plan.is_public and status == Plan.Status.PUBLISHED
+    public = is_public
+    if status not in Plan.Status.values:
+        raise ValidationError({"status": ["Choose draft, published or archived."]})
+    if status == plan.status and public == plan.is_public:
+        return plan
+    if public and status != Plan.Status.PUBLISHED:
+        raise ValidationError({"is_public": [PUBLIC_NEEDS_PUBLISHED]})
+    if expected_version is not None:
+        still_there = (
+            Plan.objects.select_for_update().filter(pk=plan.pk, version=expected_version).exists()
+        )
+        if not still_there:
+            raise PlanVersionConflict("This plan was changed by someone else. Reload and retry.")
+    if status == Plan.Status.ARCHIVED:
+        return plan_archive(plan=plan, user=user)
+    if status == Plan.Status.PUBLISHED:
+        if plan.status == Plan.Status.PUBLISHED and not public:
+            return plan_make_private(plan=plan, user=user)
+        return plan_publish(plan=plan, user=user, public=public)
+    if plan.status == Plan.Status.ARCHIVED:
+        return plan_unarchive(plan=plan)
+    return plan_unpublish(plan=plan)
+
+
 def _new_share_token() -> str:
     return secrets.token_urlsafe(32)
 

@@ -109,6 +109,33 @@ def test_schema_is_openapi_3_and_documents_errors_auth_and_etags():
             assert "429" in operation["responses"], (method, path)
 
 
+PUBLIC_ROUTES = {
+    "/api/v1/shared/{share_token}/",
+    "/api/v1/public/plans/",
+    "/api/v1/public/plans/{id}/",
+    "/api/v1/schema/",
+}
+
+
+def test_only_public_routes_make_authentication_optional():
+    """Every other operation requires credentials in the schema, with no `{}` alternative.
+
+    schemathesis' ignored_auth check treats an operation whose security list contains `{}`
+    (what drf-spectacular writes for AllowAny views) as optional auth and skips it; keeping
+    `{}` to the public routes is what lets it resend each other request without the token and
+    expect a 401. (Checked by making GET /api/v1/plans/ skip its permission check: the run
+    then fails with "API accepts requests without authentication".)
+    """
+    for path, operations in _schema()["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters" or path in PUBLIC_ROUTES:
+                continue
+            security = operation.get("security")
+            assert security, (method, path)
+            assert {} not in security, (method, path)
+            assert {"bearerAuth": []} in security, (method, path)
+
+
 def test_every_documented_get_route_answers():
     """Each GET in the schema, with real ids filled in, answers without a 404 or 500."""
     data = people()

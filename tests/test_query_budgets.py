@@ -12,11 +12,14 @@ from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from activities.models import PlanActivity
 from plans.admin import PlanAdmin
 from plans.models import Plan
+from tests.api_helpers import client_for
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +116,73 @@ def test_admin_changelist_with_100_rows_within_8_queries(
         response = client.get(reverse("admin:plans_plan_changelist"))
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["cl"].result_list) == min(rows + 5, 100)
+
+
+# --- the API (issue 11), counted as production runs it -----------------------------------------
+
+
+def _production_queries(context: CaptureQueriesContext) -> list[str]:
+    """The statements a production request runs: ATOMIC_REQUESTS opens a transaction there,
+    but inside the test's transaction it becomes a SAVEPOINT/RELEASE pair, left out here."""
+    return [
+        query["sql"]
+        for query in context.captured_queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"))
+    ]
+
+
+def _api_queries(client, url: str) -> list[str]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    return _production_queries(context)
+
+
+def _shared_plans(user, count: int) -> None:
+    for n in range(count):
+        plan = PlanFactory(user=user) if n % 2 else PlanMemberFactory(user=user).plan
+        PlanMemberFactory(plan=plan)
+        _activities(plan, 2)
+
+
+def test_api_plan_list_within_4_queries_at_1_and_30_plans(user):
+    """A page of 20 plans with a Bearer token and the throttle on: the token with its user,
+    the rate-limit upsert, the count and the page. 30 plans cost what 1 does.
+
+    The token's "last used" UPDATE, once a minute per token, is the only extra statement.
+    """
+    client = client_for(user)
+    url = "/api/v1/plans/?page_size=20"
+    _shared_plans(user, 1)
+    client.get(url)  # records the token's first use
+    small = _api_queries(client, url)
+    _shared_plans(user, 29)
+    large = _api_queries(client, url)
+    assert len(client.get(url).json()["results"]) == 20
+    assert len(large) == len(small) <= 4, "\n\n".join(large)
+
+
+def test_api_plan_detail_within_5_queries_at_1_and_10_activities(user, trip):
+    """A plan with 10 activities reads in the queries it takes with one (at most 5): the
+    token with its user, the rate-limit upsert, the plan with role and owner."""
+    client = client_for(user)
+    url = f"/api/v1/plans/{trip.pk}/"
+    _activities(trip, 1)
+    client.get(url)
+    small = _api_queries(client, url)
+    _activities(trip, 9)
+    large = _api_queries(client, url)
+    assert len(large) == len(small) <= 5, "\n\n".join(large)
+
+
+def test_api_activity_list_within_5_queries_at_1_and_10_activities(user, trip):
+    """A plan's activities: token, upsert, plan, count and page, whatever their number."""
+    client = client_for(user)
+    url = f"/api/v1/plans/{trip.pk}/activities/"
+    _activities(trip, 1)
+    client.get(url)
+    small = _api_queries(client, url)
+    _activities(trip, 9)
+    large = _api_queries(client, url)
+    assert client.get(url).json()["count"] == 10
+    assert len(large) == len(small) <= 5, "\n\n".join(large)

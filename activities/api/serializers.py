@@ -9,6 +9,7 @@ from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
 from plans.api.serializers import PlanDataField, PublicPlanSerializer
 from plans.models import Plan
+from plans.selectors import plan_editable_by
 
 MAX_ID = 2**63 - 1
 
@@ -60,6 +61,34 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["order_index", "version", "created_at", "updated_at"]
+
+
+class EditablePlanField(serializers.PrimaryKeyRelatedField):
+    """A plan id, resolved only among the plans the requester may edit.
+
+    Plans they may only view, or cannot see, get the same answer as ids that do not exist.
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No plan with this id among the plans you can edit.",
+        "incorrect_type": "Give the plan's id, a whole number.",
+    }
+
+    def get_queryset(self):
+        return plan_editable_by(user=self.context["request"].user)
+
+
+class ActivityUpdateSerializer(ActivitySerializer):
+    """What PUT and PATCH accept: the activity's fields, and `plan` to move it to another plan."""
+
+    plan = EditablePlanField(
+        required=False,
+        help_text=(
+            "Move the activity to this plan (you must be able to edit it). It goes to the end "
+            "of its day there, or to unscheduled when its day is outside that plan's dates, "
+            "unless you also send `scheduled_date`."
+        ),
+    )
 
 
 class PublicActivitySerializer(serializers.ModelSerializer):

@@ -25,6 +25,7 @@ from activities import selectors, services
 from activities.api.serializers import (
     DOCUMENT_FORMAT,
     ActivitySerializer,
+    ActivityUpdateSerializer,
     BudgetSerializer,
     ConflictSerializer,
     ImportResultSerializer,
@@ -118,17 +119,25 @@ class ActivityListApi(generics.GenericAPIView):
     ),
     put=extend_schema(
         summary="Replace an activity's fields",
-        description="Fields left out keep their values; `title` is required.",
+        description=(
+            "Fields left out keep their values; `title` is required. `plan` moves the "
+            "activity to another plan you can edit (any other id is a 400)."
+        ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        request=ActivitySerializer,
+        request=ActivityUpdateSerializer,
         responses={200: ActivitySerializer, **errors(400, 401, 403, 404, 412, 429)},
         examples=[ACTIVITY_EXAMPLE],
     ),
     patch=extend_schema(
         summary="Change some of an activity's fields",
-        description="A new `scheduled_date` puts the activity at the end of that day.",
+        description=(
+            "A new `scheduled_date` puts the activity at the end of that day. A new `plan` "
+            "moves it to another plan you can edit (any other id is a 400, as if it did not "
+            "exist): to the end of its day there, or to unscheduled when the day is outside "
+            "that plan's dates. Its URL then is under the new plan."
+        ),
         parameters=[IF_MATCH, ETAG_HEADER],
-        request=ActivitySerializer,
+        request=ActivityUpdateSerializer,
         responses={200: ActivitySerializer, **errors(400, 401, 403, 404, 412, 429)},
     ),
     delete=extend_schema(
@@ -161,12 +170,21 @@ class ActivityDetailApi(generics.GenericAPIView):
 
     def _update(self, request, plan_pk: int, pk: int, *, partial: bool):
         activity = self._activity(request, plan_pk, pk, "edit")
-        serializer = self.get_serializer(activity, data=request.data, partial=partial)
+        serializer = ActivityUpdateSerializer(
+            activity, data=request.data, partial=partial, context=self.get_serializer_context()
+        )
         serializer.is_valid(raise_exception=True)
         version = expected_version(request, activity)
-        activity = services.activity_update(
-            activity=activity, data=serializer.validated_data, expected_version=version
-        )
+        data = dict(serializer.validated_data)
+        target = data.pop("plan", None)
+        if target is not None:
+            activity = services.activity_move_to_plan(
+                activity=activity, plan=target, data=data, expected_version=version
+            )
+        else:
+            activity = services.activity_update(
+                activity=activity, data=data, expected_version=version
+            )
         return _with_etag(Response(self.get_serializer(activity).data), activity)
 
     def delete(self, request, plan_pk: int, pk: int):

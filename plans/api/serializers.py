@@ -75,7 +75,21 @@ class PlanSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "is_public", "version", "created_at", "updated_at"]
+        read_only_fields = ["version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "status": {
+                "help_text": (
+                    "draft, published or archived. Only the owner may change it; archiving "
+                    "also takes the plan out of the gallery."
+                )
+            },
+            "is_public": {
+                "help_text": (
+                    "Listed in the public gallery. Only the owner may change it, only for a "
+                    "published plan, and only with a verified email address."
+                )
+            },
+        }
 
     def get_is_shared(self, plan: Plan) -> bool:
         return bool(plan.share_token)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,7 @@ from config.etags import (
     expected_version,
 )
 from config.openapi import errors
-from plans import selectors, services
+from plans import permissions, selectors, services
 from plans.api.serializers import (
     MemberAddSerializer,
     MemberChangeSerializer,
@@ -56,9 +57,20 @@ PLAN_EXAMPLE = OpenApiExample(
 )
 
 
+PUBLICATION_FIELDS = ("status", "is_public")
+OWNER_ONLY_MESSAGE = "Only the plan's owner can publish, archive or list it in the public gallery."
+
+
 def _with_etag(response: Response, plan) -> Response:
     response["ETag"] = etag_for(plan)
     return response
+
+
+def _split_publication(data: dict) -> tuple[dict, dict]:
+    """The plan's editable fields, and the publication fields (status, is_public) apart."""
+    fields = {name: value for name, value in data.items() if name not in PUBLICATION_FIELDS}
+    publication = {name: value for name, value in data.items() if name in PUBLICATION_FIELDS}
+    return fields, publication
 
 
 @extend_schema_view(
@@ -69,7 +81,10 @@ def _with_etag(response: Response, plan) -> Response:
     ),
     post=extend_schema(
         summary="Create a plan",
-        description="A new draft owned by you. `plan_data` is checked against its JSON Schema.",
+        description=(
+            "A new draft owned by you, unless you send `status` (and `is_public`, which needs "
+            "a verified email address). `plan_data` is checked against its JSON Schema."
+        ),
         request=PlanSerializer,
         parameters=[ETAG_HEADER],
         responses={201: PlanSerializer, **errors(400, 401, 403, 429)},
@@ -90,7 +105,10 @@ class PlanListApi(generics.GenericAPIView):
     def post(self, request):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_create(owner=request.user, **serializer.validated_data)
+        fields, publication = _split_publication(serializer.validated_data)
+        plan = services.plan_create(owner=request.user, **fields)
+        if publication:
+            services.plan_change_publication(plan=plan, user=request.user, **publication)
         plan = selectors.plan_get_for_member(user=request.user, pk=plan.pk)
         response = Response(self.get_serializer(plan).data, status=status.HTTP_201_CREATED)
         return _with_etag(response, plan)
@@ -104,7 +122,11 @@ class PlanListApi(generics.GenericAPIView):
     ),
     put=extend_schema(
         summary="Replace a plan's fields",
-        description="Fields left out keep their values; `title` is required.",
+        description=(
+            "Fields left out keep their values; `title` is required. Changing `status` or "
+            "`is_public` is for the owner only (403 for editors; sending the current values "
+            "is fine)."
+        ),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=PlanSerializer,
         responses={200: PlanSerializer, **errors(400, 401, 403, 404, 412, 429)},
@@ -112,6 +134,12 @@ class PlanListApi(generics.GenericAPIView):
     ),
     patch=extend_schema(
         summary="Change some of a plan's fields",
+        description=(
+            "`status` publishes (`published`), takes back to a draft (`draft`) or archives "
+            "(`archived`, which also unlists it); `is_public` lists a published plan in the "
+            "public gallery (a verified email address is needed, else 400 on `is_public`). "
+            "Only the owner may change these two (403 for editors)."
+        ),
         parameters=[IF_MATCH, ETAG_HEADER],
         request=PlanSerializer,
         responses={200: PlanSerializer, **errors(400, 401, 403, 404, 412, 429)},
@@ -143,10 +171,20 @@ class PlanDetailApi(generics.GenericAPIView):
         plan = selectors.plan_get_for_member(user=request.user, pk=pk, action="edit")
         serializer = self.get_serializer(plan, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        fields, publication = _split_publication(serializer.validated_data)
+        changing = {
+            name: value for name, value in publication.items() if getattr(plan, name) != value
+        }
+        if changing and not permissions.can_manage(request.user, plan):
+            raise PermissionDenied(OWNER_ONLY_MESSAGE)
         version = expected_version(request, plan)
-        plan = services.plan_update(
-            plan=plan, expected_version=version, **serializer.validated_data
-        )
+        if fields or not changing:
+            plan = services.plan_update(plan=plan, expected_version=version, **fields)
+            version = None  # checked by that write, whose row lock lasts to the end
+        if changing:
+            plan = services.plan_change_publication(
+                plan=plan, user=request.user, expected_version=version, **changing
+            )
         return _with_etag(Response(self.get_serializer(plan).data), plan)
 
     def delete(self, request, pk: int):

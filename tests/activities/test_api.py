@@ -8,9 +8,9 @@ from http import HTTPStatus
 import pytest
 
 from activities.models import PlanActivity
-from plans.models import Plan
+from plans.models import Plan, Role
 from tests.api_helpers import START, client_for, people, verified
-from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -338,3 +338,161 @@ def test_export_is_for_members_only(cast):
     Plan.objects.filter(pk=plan.pk).update(is_public=True, status="published")
     response = client_for(cast["stranger"]).get(f"/api/v1/plans/{plan.pk}/export/")
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# --- moving an activity to another plan ------------------------------------------------------
+
+
+def _day(plan, day):
+    """(order_index, title) of a day of a plan, as stored."""
+    return list(
+        PlanActivity.objects.filter(plan=plan, scheduled_date=day)
+        .order_by("order_index")
+        .values_list("order_index", "title")
+    )
+
+
+@pytest.fixture
+def move(cast):
+    """Two activities on the first day of `plan`, and a second plan of the owner's on the same
+    dates that already holds one activity that day."""
+    plan = cast["plan"]
+    first = PlanActivityFactory(plan=plan, title="Tram", scheduled_date=START, order_index=0)
+    second = PlanActivityFactory(plan=plan, title="Museum", scheduled_date=START, order_index=1)
+    target = PlanFactory(
+        user=cast["owner"], start_date=START, end_date=START + dt.timedelta(days=4), title="Porto"
+    )
+    PlanActivityFactory(plan=target, title="Port cellar", scheduled_date=START, order_index=0)
+    return {**cast, "first": first, "second": second, "target": target}
+
+
+def _url(activity) -> str:
+    return f"/api/v1/plans/{activity.plan_id}/activities/{activity.pk}/"
+
+
+def test_owner_moves_an_activity_to_the_end_of_its_day_in_another_own_plan(move):
+    """The activity joins the end of the same day in the target plan, the source day closes
+    up, the version goes up and the move is in the history."""
+    first, target = move["first"], move["target"]
+    response = client_for(move["owner"]).patch(
+        _url(first), {"plan": target.pk}, format="json", HTTP_IF_MATCH=f'"{first.pk}-1"'
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    body = response.json()
+    assert (body["plan"], body["scheduled_date"], body["order_index"], body["version"]) == (
+        target.pk,
+        "2030-06-01",
+        1,
+        2,
+    )
+    assert response["ETag"] == f'"{first.pk}-2"'
+    assert _day(target, START) == [(0, "Port cellar"), (1, "Tram")]
+    assert _day(move["plan"], START) == [(0, "Museum")]
+    latest = PlanActivity.history.filter(id=first.pk).latest("history_id")
+    assert (latest.plan_id, latest.history_change_reason) == (
+        target.pk,
+        "activity moved here from another plan",
+    )
+    moved = client_for(move["owner"]).get(f"/api/v1/plans/{target.pk}/activities/{first.pk}/")
+    assert moved.status_code == HTTPStatus.OK
+    assert client_for(move["owner"]).get(_url(move["second"])).status_code == HTTPStatus.OK
+
+
+def test_a_day_outside_the_target_plan_leaves_the_activity_unscheduled(move):
+    """A day the target trip does not have cannot be kept: the activity arrives unscheduled,
+    unless the request also names a day of the target trip."""
+    target = PlanFactory(
+        user=move["owner"], start_date=dt.date(2031, 1, 1), end_date=dt.date(2031, 1, 3)
+    )
+    client = client_for(move["owner"])
+    response = client.patch(_url(move["first"]), {"plan": target.pk}, format="json")
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert (response.json()["scheduled_date"], response.json()["order_index"]) == (None, 0)
+
+    response = client.patch(
+        _url(move["second"]), {"plan": target.pk, "scheduled_date": "2031-01-02"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert response.json()["scheduled_date"] == "2031-01-02"
+
+    third = PlanActivityFactory(plan=move["plan"], title="Late", scheduled_date=START)
+    response = client.patch(
+        _url(third), {"plan": target.pk, "scheduled_date": "2030-06-02"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert set(response.json()) == {"scheduled_date"}
+    assert PlanActivity.objects.get(pk=third.pk).plan_id == move["plan"].pk
+
+
+def test_an_editor_of_both_plans_can_move_between_them(move):
+    """Editing rights on both plans are enough; ownership is not needed."""
+    PlanMemberFactory(plan=move["target"], user=move["editor"], role=Role.EDITOR)
+    response = client_for(move["editor"]).patch(
+        _url(move["first"]), {"plan": move["target"].pk, "title": "Tram 28"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    moved = PlanActivity.objects.get(pk=move["first"].pk)
+    assert (moved.plan_id, moved.title) == (move["target"].pk, "Tram 28")
+
+
+@pytest.mark.parametrize("target_role", ["viewer", "stranger", "missing"])
+def test_a_plan_the_caller_cannot_edit_is_answered_like_a_missing_one(move, target_role):
+    """Viewer of the target, a stranger's plan and a nonexistent id: the same 400, and
+    nothing changes anywhere."""
+    if target_role == "viewer":
+        PlanMemberFactory(plan=move["target"], user=move["editor"], role=Role.VIEWER)
+        target_id = move["target"].pk
+    elif target_role == "stranger":
+        target_id = PlanFactory(start_date=START, end_date=START).pk
+    else:
+        target_id = Plan.objects.order_by("-pk").first().pk + 1000
+    response = client_for(move["editor"]).patch(
+        _url(move["first"]), {"plan": target_id, "title": "Gone"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"plan": ["No plan with this id among the plans you can edit."]}
+    first = PlanActivity.objects.get(pk=move["first"].pk)
+    assert (first.plan_id, first.title, first.version) == (move["plan"].pk, "Tram", 1)
+    assert _day(move["target"], START) == [(0, "Port cellar")]
+
+
+@pytest.mark.parametrize("value", ["abc", True, [1], {"id": 1}])
+def test_a_plan_that_is_not_an_id_is_a_400(move, value):
+    """Anything but an integer id is a field error, never a 500."""
+    response = client_for(move["owner"]).patch(_url(move["first"]), {"plan": value}, format="json")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert set(response.json()) == {"plan"}
+
+
+def test_a_stale_if_match_on_a_move_is_412_and_nothing_moves(move):
+    """The move is a conditional write like any other."""
+    first = move["first"]
+    client = client_for(move["owner"])
+    assert (
+        client.patch(_url(first), {"title": "Tram 28"}, format="json").status_code == HTTPStatus.OK
+    )
+    response = client.patch(
+        _url(first), {"plan": move["target"].pk}, format="json", HTTP_IF_MATCH=f'"{first.pk}-1"'
+    )
+    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert PlanActivity.objects.get(pk=first.pk).plan_id == move["plan"].pk
+    assert _day(move["target"], START) == [(0, "Port cellar")]
+
+
+def test_a_viewer_of_the_source_plan_cannot_move_out_of_it(move):
+    """Moving out is a write on the source plan: viewers get 403 as for any edit."""
+    PlanMemberFactory(plan=move["target"], user=move["viewer"], role=Role.EDITOR)
+    response = client_for(move["viewer"]).patch(
+        _url(move["first"]), {"plan": move["target"].pk}, format="json"
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert PlanActivity.objects.get(pk=move["first"].pk).plan_id == move["plan"].pk
+
+
+def test_naming_the_same_plan_is_an_ordinary_update(move):
+    """`plan` equal to the current plan changes nothing about where the activity is."""
+    response = client_for(move["owner"]).put(
+        _url(move["second"]), {"plan": move["plan"].pk, "title": "Gallery"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert _day(move["plan"], START) == [(0, "Tram"), (1, "Gallery")]

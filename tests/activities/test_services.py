@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from activities import services
 from activities.models import PlanActivity
 from tests.activities.conftest import START
-from tests.factories import PlanActivityFactory
+from tests.factories import PlanActivityFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +314,42 @@ def test_import_of_nothing_or_junk_creates_nothing(trip, plan_data):
 )
 def test_duration_parsing(value, minutes):
     assert services._parse_duration(value) == minutes
+
+
+def test_move_to_plan_appends_to_its_day_and_closes_the_gap(trip, user):
+    """The moved activity ends its day in the target plan; the source day stays dense."""
+    target = PlanFactory(user=user, start_date=START, end_date=DAY2)
+    breakfast, museum, _ = make_day(trip, START, "Breakfast", "Museum", "Dinner")
+    make_day(target, START, "Walk")
+    moved = services.activity_move_to_plan(activity=museum, plan=target)
+    assert (moved.plan_id, moved.scheduled_date, moved.order_index, moved.version) == (
+        target.pk,
+        START,
+        1,
+        2,
+    )
+    assert day_titles(trip, START) == [(0, "Breakfast"), (1, "Dinner")]
+    assert day_titles(target, START) == [(0, "Walk"), (1, "Museum")]
+    assert PlanActivity.objects.get(pk=breakfast.pk).version == breakfast.version
+
+
+def test_move_to_plan_with_a_stale_version_changes_nothing(trip, user):
+    target = PlanFactory(user=user, start_date=START, end_date=DAY2)
+    (museum,) = make_day(trip, START, "Museum")
+    with pytest.raises(services.ActivityVersionConflict):
+        services.activity_move_to_plan(
+            activity=museum, plan=target, expected_version=museum.version + 1
+        )
+    assert PlanActivity.objects.get(pk=museum.pk).plan_id == trip.pk
+
+
+def test_move_keeps_the_day_only_where_the_target_trip_has_it(trip, user):
+    """A day outside the target's dates is dropped, so the activity is never invalid there;
+    a plan without dates accepts any day."""
+    later = PlanFactory(user=user, start_date=dt.date(2031, 1, 1), end_date=dt.date(2031, 1, 2))
+    undated = PlanFactory(user=user, start_date=None, end_date=None)
+    museum, walk = make_day(trip, DAY2, "Museum", "Walk")
+    moved = services.activity_move_to_plan(activity=museum, plan=later)
+    assert (moved.scheduled_date, moved.order_index) == (None, 0)
+    moved = services.activity_move_to_plan(activity=walk, plan=undated)
+    assert (moved.scheduled_date, moved.order_index) == (DAY2, 0)

@@ -10,6 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.db import connection, connections
 
+from plans import services as plan_services
 from plans.models import Plan, PlanMember, Role
 from tests.api_helpers import client_for, people, verified
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
@@ -570,3 +571,201 @@ def test_public_gallery_has_no_document_containment_filter():
         {"plan_data_contains": '{"notes": [{"text": "Door code 4821"}]}'},
     )
     assert response.json()["count"] == 1  # ignored: not a filter here
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+def _state(plan) -> tuple[str, bool]:
+    plan.refresh_from_db()
+    return plan.status, plan.is_public
+
+
+@pytest.mark.parametrize(
+    ("before", "body", "after", "reason"),
+    [
+        (("draft", False), {"status": "published"}, ("published", False), "plan published"),
+        (
+            ("draft", False),
+            {"status": "published", "is_public": True},
+            ("published", True),
+            "plan published",
+        ),
+        (("published", False), {"is_public": True}, ("published", True), "plan published"),
+        (("published", True), {"is_public": False}, ("published", False), "plan made private"),
+        (("published", True), {"status": "draft"}, ("draft", False), "plan back to draft"),
+        (("published", True), {"status": "archived"}, ("archived", False), "plan archived"),
+        (("draft", False), {"status": "archived"}, ("archived", False), "plan archived"),
+        (("archived", False), {"status": "draft"}, ("draft", False), "plan restored from archive"),
+        (
+            ("archived", False),
+            {"status": "published", "is_public": True},
+            ("published", True),
+            "plan published",
+        ),
+    ],
+)
+def test_owner_publishes_unpublishes_archives_and_lists_through_patch(
+    cast, before, body, after, reason
+):
+    """Each transition goes through its service: the new state, a new ETag, a history row."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(status=before[0], is_public=before[1])
+    plan.refresh_from_db()
+    response = client_for(cast["owner"]).patch(
+        detail(plan), body, format="json", HTTP_IF_MATCH=f'"{plan.pk}-{plan.version}"'
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert (response.json()["status"], response.json()["is_public"]) == after
+    assert _state(plan) == after
+    assert response["ETag"] == f'"{plan.pk}-{plan.version}"'
+    assert plan.version == 2
+    assert Plan.history.filter(id=plan.pk).latest("history_id").history_change_reason == reason
+    listed = client_for().get("/api/v1/public/plans/").json()["results"]
+    assert [row["id"] for row in listed] == ([plan.pk] if after == ("published", True) else [])
+
+
+def test_listing_publicly_needs_a_verified_email(cast):
+    """An unverified owner gets a 400 on `is_public`, and nothing else in the request is kept."""
+    plan = cast["plan"]
+    client = client_for(cast["owner"])
+    cast["owner"].emailaddress_set.update(verified=False)
+    response = client.patch(
+        detail(plan),
+        {"title": "Renamed", "status": "published", "is_public": True},
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "is_public": ["Please verify your email address before sharing a plan publicly."]
+    }
+    plan.refresh_from_db()
+    assert (plan.title, plan.status, plan.is_public, plan.version) == ("Lisbon", "draft", False, 1)
+    published = client.patch(detail(plan), {"status": "published"}, format="json")
+    assert published.status_code == HTTPStatus.OK, "publishing unlisted needs no verification"
+
+
+@pytest.mark.parametrize("status", ["draft", "archived"])
+def test_only_a_published_plan_can_be_listed(cast, status):
+    """`is_public` on a draft or archived plan is a 400 saying what to send instead."""
+    plan = cast["plan"]
+    response = client_for(cast["owner"]).patch(
+        detail(plan), {"status": status, "is_public": True}, format="json"
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "is_public": [
+            "Only a published plan can be listed in the public gallery: set the status to "
+            "“published” as well."
+        ]
+    }
+    assert _state(plan) == ("draft", False)
+
+
+@pytest.mark.parametrize("body", [{"status": "published"}, {"is_public": True}])
+def test_editors_may_not_change_status_or_listing(cast, body):
+    """Publishing is the owner's decision: editors get 403 and nothing changes."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(status="published")
+    response = client_for(cast["editor"]).patch(
+        detail(plan), {**body, "title": "Renamed", "status": "archived"}, format="json"
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert response.json() == {
+        "detail": "Only the plan's owner can publish, archive or list it in the public gallery."
+    }
+    plan.refresh_from_db()
+    assert (plan.title, plan.status, plan.is_public) == ("Lisbon", "published", False)
+
+
+def test_editors_may_send_back_the_current_status(cast):
+    """A PUT echoing what GET returned is fine for an editor: only changes are the owner's."""
+    client = client_for(cast["editor"])
+    current = client.get(detail(cast["plan"])).json()
+    response = client.put(
+        detail(cast["plan"]),
+        {**{k: current[k] for k in ("title", "status", "is_public", "currency")}, "title": "X"},
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.OK, response.json()
+    assert response.json()["title"] == "X"
+
+
+def test_a_stale_if_match_on_publishing_is_412(cast):
+    """Publication changes are conditional writes like the rest."""
+    plan = cast["plan"]
+    client = client_for(cast["owner"])
+    client.patch(detail(plan), {"title": "Renamed"}, format="json")
+    response = client.patch(
+        detail(plan), {"status": "published"}, format="json", HTTP_IF_MATCH=f'"{plan.pk}-1"'
+    )
+    assert response.status_code == HTTPStatus.PRECONDITION_FAILED
+    assert _state(plan) == ("draft", False)
+
+
+def test_a_plan_can_be_created_published_and_listed(cast):
+    """POST accepts the publication fields too, with the same rules."""
+    client = client_for(cast["owner"])
+    response = client.post(
+        PLANS, {"title": "Out now", "status": "published", "is_public": True}, format="json"
+    )
+    assert response.status_code == HTTPStatus.CREATED, response.json()
+    assert (response.json()["status"], response.json()["is_public"]) == ("published", True)
+    cast["owner"].emailaddress_set.update(verified=False)
+    refused = client.post(PLANS, {"title": "Too soon", "is_public": True}, format="json")
+    assert refused.status_code == HTTPStatus.BAD_REQUEST
+    assert set(refused.json()) == {"is_public"}
+    assert not Plan.objects.filter(title="Too soon").exists()
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+def _public_api(plan) -> dict[str, int | bool]:
+    """What an anonymous client of the public API sees of the plan."""
+    anonymous = client_for()
+    listed = anonymous.get("/api/v1/public/plans/", {"search": plan.title})
+    assert listed.status_code == HTTPStatus.OK
+    return {
+        "in the gallery list": plan.pk in [row["id"] for row in listed.json()["results"]],
+        "gallery detail": anonymous.get(f"/api/v1/public/plans/{plan.pk}/").status_code,
+        "shared link": anonymous.get(f"/api/v1/shared/{plan.share_token}/").status_code,
+    }
+
+
+def test_a_hidden_plan_leaves_the_public_api_and_comes_back_when_unhidden(cast):
+    """Moderators hiding a plan take it out of the gallery list, its gallery detail and its
+    share link (404 as if it never existed); unhiding restores all three. Its owner still
+    reads it on the private route throughout."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(status="published", is_public=True, share_token="s" * 43)
+    plan.refresh_from_db()
+    visible = {
+        "in the gallery list": True,
+        "gallery detail": HTTPStatus.OK,
+        "shared link": HTTPStatus.OK,
+    }
+    assert _public_api(plan) == visible
+
+    moderator = UserFactory(is_staff=True)
+    plan_services.plan_hide(plan=plan, moderator=moderator, reason="Personal data")
+    assert _public_api(plan) == {
+        "in the gallery list": False,
+        "gallery detail": HTTPStatus.NOT_FOUND,
+        "shared link": HTTPStatus.NOT_FOUND,
+    }
+    assert client_for(cast["owner"]).get(detail(plan)).status_code == HTTPStatus.OK
+
+    plan_services.plan_unhide(plan=Plan.objects.get(pk=plan.pk), moderator=moderator)
+    assert _public_api(plan) == visible
+
+
+def test_a_hidden_plan_shared_only_by_link_is_404_on_the_link(cast):
+    """A private plan with a share link: hiding closes the link too."""
+    plan = cast["plan"]
+    Plan.objects.filter(pk=plan.pk).update(share_token="p" * 43)
+    plan.refresh_from_db()
+    assert client_for().get(f"/api/v1/shared/{plan.share_token}/").status_code == HTTPStatus.OK
+    plan_services.plan_hide(plan=plan, moderator=UserFactory(is_staff=True), reason="Spam")
+    response = client_for().get(f"/api/v1/shared/{plan.share_token}/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
