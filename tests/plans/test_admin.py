@@ -7,6 +7,7 @@ import json
 from http import HTTPStatus
 
 import pytest
+import time_machine
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -463,3 +464,29 @@ def test_admin_login_goes_through_the_sites_login(client):
 def test_admin_lives_at_the_configured_path(settings):
     """config.urls reads ADMIN_URL (from the environment) when it is imported."""
     assert reverse("admin:index") == "/" + settings.ADMIN_URL
+
+
+def test_date_hierarchy_lists_years_and_months_without_scanning_every_plan(
+    staff_client, django_assert_max_num_queries
+):
+    """Years and months come from MIN/MAX of updated_at, never a DISTINCT over the table."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for year in (2024, 2026):
+        # Created then: the updated_at trigger only fires on UPDATE.
+        with time_machine.travel(dt.datetime(year, 3, 5, 12, tzinfo=dt.UTC), tick=False):
+            plan = PlanFactory()
+    with CaptureQueriesContext(connection) as captured:
+        top = staff_client.get(reverse(CHANGELIST))
+    assert not [q for q in captured.captured_queries if "DISTINCT" in q["sql"].upper()]
+    body = top.content.decode()
+    assert all(f"updated_at__year={year}" in body for year in (2024, 2025, 2026))
+
+    year_page = staff_client.get(reverse(CHANGELIST), {"updated_at__year": "2026"})
+    assert "updated_at__month=3" in year_page.content.decode()
+    assert "updated_at__month=4" not in year_page.content.decode()
+    month_page = staff_client.get(
+        reverse(CHANGELIST), {"updated_at__year": "2026", "updated_at__month": "3"}
+    )
+    assert [p.pk for p in month_page.context["cl"].result_list] == [plan.pk]
