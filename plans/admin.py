@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -98,10 +98,15 @@ class HasOpenReportsFilter(admin.SimpleListFilter):
         return [("yes", "Has open reports"), ("no", "No open reports")]
 
     def queryset(self, request, queryset):
+        # EXISTS, not the row's count annotation: PostgreSQL turns it into a (anti) semi-join
+        # over the few open reports instead of counting reports for every plan in the table.
+        has_open = Exists(
+            PlanReport.objects.filter(plan=OuterRef("pk"), status=PlanReport.Status.OPEN)
+        )
         if self.value() == "yes":
-            return queryset.filter(open_report_count__gt=0)
+            return queryset.filter(has_open)
         if self.value() == "no":
-            return queryset.filter(open_report_count=0)
+            return queryset.filter(~has_open)
         return queryset
 
 
@@ -199,7 +204,11 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         "moderation_status",
         HasOpenReportsFilter,
         ("start_date", admin.DateFieldListFilter),
+        ("updated_at", admin.DateFieldListFilter),
     ]
+    # Django's own date hierarchy lists years with a DISTINCT over every plan on each load;
+    # templates/admin/plans/plan/change_list.html swaps in plans.templatetags.admin_dates, whose
+    # lists come from MIN/MAX on plans_updated_idx. The "updated at" filter adds quick ranges.
     date_hierarchy = "updated_at"
     search_fields = ["title", "destination", "user__email"]
     autocomplete_fields = ["user"]

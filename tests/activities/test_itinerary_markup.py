@@ -1,0 +1,156 @@
+"""The itinerary's no-JS controls, as a browser without JavaScript would submit them.
+
+Each activity's POST buttons share one hidden form (csrf + next) through the `form` attribute
+and choose their route with `formaction`; these tests read the rendered page the way a browser
+resolves those attributes, then send what it would send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from activities.models import PlanActivity
+from tests.activities.conftest import START
+from tests.factories import PlanActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+LAST_DAY = START + dt.timedelta(days=4)
+
+
+class Controls(HTMLParser):
+    """Forms by id, and buttons and selects with the form they belong to."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: dict[str, dict] = {}
+        self.buttons: list[dict] = []
+        self.selects: list[dict] = []
+        self.labels: dict[str, str] = {}
+        self._open: list[tuple[str, dict]] = []
+        self._label_for: str | None = None
+        self._form: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            attrs["fields"] = {}
+            self._form = attrs
+            if "id" in attrs:
+                self.forms[attrs["id"]] = attrs
+        elif tag == "input" and attrs.get("type") == "hidden" and self._form is not None:
+            self._form["fields"][attrs["name"]] = attrs["value"]
+        elif tag == "button" and "form" in attrs:
+            self._open.append(("button", {**attrs, "text": ""}))
+        elif tag == "select" and "form" in attrs:
+            self.selects.append({**attrs, "options": [], "selected": None})
+        elif tag == "option" and self.selects:
+            self.selects[-1]["options"].append(attrs["value"])
+            if "selected" in attrs:
+                self.selects[-1]["selected"] = attrs["value"]
+        elif tag == "label":
+            self._label_for = attrs.get("for")
+
+    def handle_data(self, data):
+        if self._open:
+            self._open[-1][1]["text"] += data
+        if self._label_for:
+            self.labels[self._label_for] = self.labels.get(self._label_for, "") + data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "button" and self._open:
+            button = self._open.pop()[1]
+            button["text"] = " ".join(button["text"].split())
+            self.buttons.append(button)
+        elif tag == "label":
+            self._label_for = None
+
+    def submit(self, text: str) -> tuple[str, dict]:
+        """(url, data) a browser posts when the button named `text` is pressed."""
+        (button,) = [b for b in self.buttons if b["text"] == text and "disabled" not in b]
+        form = self.forms[button["form"]]
+        data = dict(form["fields"])
+        for select in self.selects:
+            if select["form"] == button["form"]:
+                data[select["name"]] = (
+                    select["chosen"] if "chosen" in select else select["selected"]
+                )
+        if button.get("name"):
+            data[button["name"]] = button["value"]
+        return button.get("formaction") or form["action"], data
+
+
+@pytest.fixture
+def page(client, user, trip):
+    def load() -> Controls:
+        response = client.get(trip.get_absolute_url())
+        assert response.status_code == HTTPStatus.OK
+        controls = Controls()
+        controls.feed(response.content.decode())
+        return controls
+
+    client.force_login(user)
+    return load
+
+
+def test_every_control_posts_to_its_own_route_with_csrf_and_the_way_back(page, trip):
+    """Done, up/down, move and delay each reach their activity's route, carrying the CSRF
+    token and `next` (this page) from the activity's shared form; the day select is labelled."""
+    walk = PlanActivityFactory(plan=trip, title="Walk", scheduled_date=START, order_index=0)
+    PlanActivityFactory(plan=trip, title="Lunch", scheduled_date=START, order_index=1)
+    controls = page()
+    a = {"plan_pk": trip.pk, "pk": walk.pk}
+    expected = {
+        "Mark “Walk” as done": ("activities:complete", {"completed": "1"}),
+        "↓Move “Walk” down": ("activities:move-step", {"direction": "down"}),
+    }
+    for text, (route, fields) in expected.items():
+        url, data = controls.submit(text)
+        assert url == reverse(route, kwargs=a)
+        assert data["next"] == trip.get_absolute_url()
+        assert data["csrfmiddlewaretoken"]
+        assert fields.items() <= data.items()
+    (select,) = [s for s in controls.selects if s["form"] == f"act-{walk.pk}"]
+    assert controls.labels[select["id"]] == "Move to"
+    assert select["selected"] == START.isoformat()
+    assert select["options"][-1] == "unscheduled"
+    moves = [b for b in controls.buttons if b["form"] == f"act-{walk.pk}"]
+    routes = {b["text"]: b.get("formaction") for b in moves}
+    assert routes["Move"] == reverse("activities:move-day", kwargs=a)
+    assert routes["Delay"] == reverse("activities:delay", kwargs=a)
+
+
+def test_buttons_do_what_they_say_without_javascript(client, page, trip):
+    """Pressing Done, then Delay to the second day, through the posted form data."""
+    walk = PlanActivityFactory(plan=trip, title="Walk", scheduled_date=START, order_index=0)
+    url, data = page().submit("Mark “Walk” as done")
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == f"{trip.get_absolute_url()}#activity-{walk.pk}"
+    walk.refresh_from_db()
+    assert walk.is_completed
+
+    controls = page()
+    (select,) = [s for s in controls.selects if s["form"] == f"act-{walk.pk}"]
+    select["chosen"] = (START + dt.timedelta(days=1)).isoformat()
+    url, data = controls.submit("Delay")
+    client.post(url, data)
+    walk = PlanActivity.objects.get(pk=walk.pk)
+    assert walk.scheduled_date == START + dt.timedelta(days=1)
+    assert walk.metadata["original_date"] == START.isoformat()
+
+
+def test_delay_is_offered_only_where_a_later_day_exists(page, trip):
+    """On the trip's last day and for unscheduled activities there is nothing to delay to."""
+    PlanActivityFactory(plan=trip, title="Farewell", scheduled_date=LAST_DAY)
+    PlanActivityFactory(plan=trip, title="Someday", scheduled_date=None)
+    controls = page()
+    assert [b for b in controls.buttons if b["text"] == "Delay"] == []
+    assert len([b for b in controls.buttons if b["text"] == "Move"]) == 2
