@@ -40,8 +40,11 @@ class PlanQuerySet(models.QuerySet):
         """Plans the user owns or is a member of (what "my plans" and the API list show)."""
         if not user.is_authenticated:
             return self.none()
-        membership = PlanMember.objects.filter(plan=OuterRef("pk"), user=user)
-        return self.filter(Q(user=user) | Exists(membership))
+        # A UNION of two index lookups, not `owner OR member`: PostgreSQL cannot use an
+        # index for an OR across two tables and would scan every plan.
+        owned = Plan.objects.filter(user=user).order_by().values("pk")
+        shared = PlanMember.objects.filter(user=user).order_by().values("plan_id")
+        return self.filter(pk__in=owned.union(shared, all=True))
 
     def public(self) -> PlanQuerySet:
         """Plans in the public gallery: published, listed, and not hidden by moderators."""
