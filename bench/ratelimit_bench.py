@@ -6,7 +6,8 @@ A realistic DRF list (a page of 20 plans with their owner, ~10 fields) is served
 through Django's WSGI handler (middleware, sessions, ATOMIC_REQUESTS, per-request connection
 health checks) with the throttle on and off, in interleaved pairs so drift affects both alike.
 The throttle runs as deployed: its own autocommit connection (`RATELIMIT_DATABASE_ALIAS`).
-Everything happens in a dedicated database (`wayfarer_bench`), created and dropped here.
+Everything happens in a dedicated database (`wayfarer_bench_ratelimit`), created and dropped here
+(not `make bench`'s `wayfarer_bench`).
 """
 
 from __future__ import annotations
@@ -151,7 +152,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per variant per round")
     args = parser.parse_args()
 
-    connections["default"].settings_dict["TEST"]["NAME"] = "wayfarer_bench"
+    connections["default"].settings_dict["TEST"]["NAME"] = "wayfarer_bench_ratelimit"
     old_config = setup_databases(verbosity=0, interactive=False)
     try:
         with override_settings(
