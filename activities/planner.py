@@ -1139,6 +1139,18 @@ def optimise_day(
 
     unplaced: list[tuple[int, str]] = []
     nodes: list[int] = []
+    pinned = sorted(
+        (g for g in range(len(ordered)) if ctx.pin[g] is not None), key=ctx.pin.__getitem__
+    )
+
+    def reachable(g: int) -> bool:
+        """On its own from the accommodation, or between the day's pinned stops (a pinned stop
+        before the window means the traveller is already out and can start on time)."""
+        return any(
+            _simulate(ctx, dv, route) is not None
+            for route in ([g], *([*pinned[:i], g, *pinned[i:]] for i in range(len(pinned) + 1)))
+        )
+
     for g, stop in enumerate(ordered):
         if ctx.pin[g] is not None:
             nodes.append(g)
@@ -1148,7 +1160,7 @@ def optimise_day(
             unplaced.append((stop.id, REASON_CLOSED_DAY))
         elif dv.early[g] is None:
             unplaced.append((stop.id, REASON_HOURS_DAY))
-        elif _simulate(ctx, dv, [g]) is None:
+        elif not reachable(g):
             unplaced.append((stop.id, REASON_TOO_FAR))
         else:
             nodes.append(g)

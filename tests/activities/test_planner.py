@@ -359,6 +359,22 @@ def test_time_window_overrides_the_shortest_order() -> None:
     assert plan.visits[1].start == time(9, 33)
 
 
+def test_a_pinned_stop_before_the_window_lets_the_next_stop_start_on_time() -> None:
+    """Found by hypothesis: pinned at 08:00, the traveller is already out when the 10:00
+    window opens, so a 150-minute visit closing at 12:30 fits at 10:00 and must not be
+    dropped as "too far from the accommodation" (from the hotel it would start at 10:05)."""
+    stops = [
+        Stop(1, None, None, None, {}, time(8, 0), "accommodation"),
+        Stop(2, 150, None, None, {"monday": {"open": "07:00", "close": "12:30"}}),
+        Stop(3, None, None, None, {}, time(13, 0), "accommodation"),
+    ]
+    ctx = day(window_start=time(10), window_end=time(16), start_point=BASE)
+    for method in ("heuristic", "exact"):
+        plan = optimise_day(stops, ctx, TravelSettings(), method=method)
+        assert plan.unplaced == ()
+        assert [(v.stop_id, v.start_minute) for v in plan.visits] == [(1, 480), (2, 600), (3, 780)]
+
+
 def test_pinned_stop_keeps_its_time_and_splits_the_day() -> None:
     # Lunch pinned at 12:00 at km 5; two 2 h visits at km 1 and km 2. Both before lunch
     # would run 09:01-11:01 and 11:02-13:02, colliding with it, so one goes after lunch.
