@@ -160,40 +160,34 @@ def activity_move_step(request, plan_pk: int, pk: int):
     return _back(request, plan, f"#activity-{activity.pk}")
 
 
-@login_required
-@require_POST
-def activity_move_day(request, plan_pk: int, pk: int):
+def _send_to_day(request, plan_pk: int, pk: int, *, service, verb: str):
+    """Move (or delay) an activity to the posted trip day, with one message either way."""
     plan, activity = _editable(request, plan_pk, pk)
     form = DayChoiceForm(request.POST)
     if form.is_valid():
         try:
-            activity = services.activity_move(activity=activity, day=form.cleaned_data["day"])
+            activity = service(activity=activity, day=form.cleaned_data["day"])
         except ValidationError as error:
             _error_message(request, error)
         else:
             label = day_label(plan, activity.scheduled_date)
-            messages.success(request, f"Moved “{activity.title}” to {label}.")
+            messages.success(request, f"{verb} “{activity.title}” to {label}.")
     else:
         messages.error(request, "Choose one of the trip's days.")
     return _back(request, plan, f"#activity-{activity.pk}")
+
+
+@login_required
+@require_POST
+def activity_move_day(request, plan_pk: int, pk: int):
+    return _send_to_day(request, plan_pk, pk, service=services.activity_move, verb="Moved")
 
 
 @login_required
 @require_POST
 def activity_delay(request, plan_pk: int, pk: int):
-    plan, activity = _editable(request, plan_pk, pk)
-    form = DayChoiceForm(request.POST)
-    if form.is_valid():
-        try:
-            activity = services.activity_delay(activity=activity, day=form.cleaned_data["day"])
-        except ValidationError as error:
-            _error_message(request, error)
-        else:
-            label = day_label(plan, activity.scheduled_date)
-            messages.success(request, f"Delayed “{activity.title}” to {label}.")
-    else:
-        messages.error(request, "Choose one of the trip's days.")
-    return _back(request, plan, f"#activity-{activity.pk}")
+    """Like moving, but the activity remembers the day it was first planned for."""
+    return _send_to_day(request, plan_pk, pk, service=services.activity_delay, verb="Delayed")
 
 
 @login_required
