@@ -30,7 +30,7 @@ from plans.models import Plan
 
 METADATA_SCHEMA = Path(__file__).resolve().parent / "schemas" / "metadata.schema.json"
 
-# Fields a client may set; plan, order, completion and version are set by the services.
+# Fields a client may set (web forms and the API); plan, order and version are set here.
 EDITABLE_FIELDS = (
     "title",
     "description",

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
+from activities.services import EDITABLE_FIELDS
 from plans.api.serializers import PlanDataField, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
@@ -24,23 +25,8 @@ class MetadataField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
-ACTIVITY_FIELDS = [
-    "title",
-    "description",
-    "activity_type",
-    "location_name",
-    "latitude",
-    "longitude",
-    "address",
-    "scheduled_date",
-    "start_time",
-    "end_time",
-    "duration_minutes",
-    "estimated_cost",
-    "actual_cost",
-    "is_completed",
-    "metadata",
-]
+# What a client may write is exactly what the services accept: one list, kept there.
+ACTIVITY_FIELDS = list(EDITABLE_FIELDS)
 
 
 class ActivitySerializer(serializers.ModelSerializer):
