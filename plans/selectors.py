@@ -25,17 +25,22 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     Not being allowed to view is a 404; being allowed to view but not to edit is a
     PermissionDenied (403), so viewers learn why a button is missing.
     """
-    plan = (
-        Plan.objects.visible_to(user).with_role(user).select_related("user").filter(pk=pk).first()
-    )
+    return _plan_allowed(Plan.objects.visible_to(user), user=user, pk=pk, action=action)
+
+
+_ALLOWED = {
+    "view": permissions.can_view,
+    "edit": permissions.can_edit,
+    "manage": permissions.can_manage,
+}
+
+
+def _plan_allowed(plans: QuerySet[Plan], *, user, pk: int, action: str) -> Plan:
+    """The plan `pk` among `plans` (404 if absent), if `user` may `action` it (else 403)."""
+    plan = plans.with_role(user).select_related("user").filter(pk=pk).first()
     if plan is None:
         raise Http404("No plan found.")
-    allowed = {
-        "view": permissions.can_view,
-        "edit": permissions.can_edit,
-        "manage": permissions.can_manage,
-    }[action]
-    if not allowed(user, plan):
+    if not _ALLOWED[action](user, plan):
         raise PermissionDenied
     return plan
 
@@ -201,23 +206,7 @@ def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
     The API's /plans/{id}/ shows the whole document (private notes, booking references),
     so it only answers for the owner and members; outsiders use /public/plans/{id}/.
     """
-    plan = (
-        Plan.objects.accessible_to(user)
-        .with_role(user)
-        .select_related("user")
-        .filter(pk=pk)
-        .first()
-    )
-    if plan is None:
-        raise Http404("No plan found.")
-    allowed = {
-        "view": permissions.can_view,
-        "edit": permissions.can_edit,
-        "manage": permissions.can_manage,
-    }[action]
-    if not allowed(user, plan):
-        raise PermissionDenied
-    return plan
+    return _plan_allowed(Plan.objects.accessible_to(user), user=user, pk=pk, action=action)
 
 
 def plan_public_list() -> QuerySet[Plan]:
