@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -31,8 +32,12 @@ class Rate:
     period: int
 
     @classmethod
+    @functools.lru_cache(maxsize=64)
     def parse(cls, text: str) -> Rate:
-        """Read "10/15m", "1000/day", "300/hour", "5/30s"; a clear ValueError otherwise."""
+        """Read "10/15m", "1000/day", "300/hour", "5/30s"; a clear ValueError otherwise.
+
+        Cached by text: every throttled request parses its rate, and settings hold few.
+        """
         match = _RATE_RE.match(text.lower())
         if not match or match.group(3) not in _UNITS:
             raise ValueError(

@@ -311,8 +311,11 @@ def ratelimit_database(default: dict) -> dict:
     config = copy.deepcopy(default)
     options = config.setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
-    # Server-side binding lets psycopg prepare the upsert once per connection and reuse the plan.
+    # The upsert is the only statement this connection runs: prepare it on its first execution
+    # (prepare_threshold 0; Django's default of None never prepares) and reuse the plan, which
+    # needs server-side binding. Behind PgBouncer in transaction mode this needs 1.21 or newer.
     options["server_side_binding"] = True
+    options["prepare_threshold"] = 0
     # No per-request health check (a SELECT 1 round trip as costly as the hit itself): the
     # store reconnects once by itself when it finds the connection dead.
     return {
