@@ -294,8 +294,8 @@ def test_each_filter_narrows_the_list():
         title="Rome",
         description="Pasta and ruins",
         destination="Rome",
-        start_date=paris.start_date.replace(year=2040),
-        end_date=paris.end_date.replace(year=2040),
+        start_date=dt.date(2040, 5, 1),
+        end_date=dt.date(2040, 5, 5),
         plan_data={"preferences": {"travel_style": "cultural"}},
     )
     shared_edit = PlanFactory(user=other, destination="Oslo")
