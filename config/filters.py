@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
@@ -24,3 +25,19 @@ class SingleValuedQueryParams(BaseFilterBackend):
         if errors:
             raise ValidationError(errors)
         return queryset
+
+
+class FilterSetBackend(DjangoFilterBackend):
+    """django-filter's backend, skipped when the query string names none of the view's filters.
+
+    With no filter parameter a FilterSet changes nothing, yet building and validating its form
+    costs about a millisecond per request: most API list calls (`?page=2`) pay for nothing.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not any(
+            name in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.SingleValuedQueryParams",
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.filters.FilterSetBackend",
     ],
     # API issue: one pagination style, one error mapping.
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberSizePagination",
