@@ -25,7 +25,7 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     Not being allowed to view is a 404; being allowed to view but not to edit is a
     PermissionDenied (403), so viewers learn why a button is missing.
     """
-    return _plan_allowed(Plan.objects.visible_to(user), user=user, pk=pk, action=action)
+    return _plan_allowed(user=user, pk=pk, action=action, members_only=False)
 
 
 _ALLOWED = {
@@ -35,10 +35,19 @@ _ALLOWED = {
 }
 
 
-def _plan_allowed(plans: QuerySet[Plan], *, user, pk: int, action: str) -> Plan:
-    """The plan `pk` among `plans` (404 if absent), if `user` may `action` it (else 403)."""
-    plan = plans.with_role(user).select_related("user").filter(pk=pk).first()
-    if plan is None:
+def _plan_allowed(*, user, pk: int, action: str, members_only: bool) -> Plan:
+    """The plan `pk` if `user` may see it (else 404) and `action` it (else 403).
+
+    Seeing is `Plan.objects.accessible_to` (`members_only`) or `visible_to`, decided on the one
+    fetched row: a lookup by primary key, then the role (no query for the owner, one small
+    one for anybody else). The same rules as those querysets' SQL, at a third of the cost of
+    compiling them with the role annotation on every detail request.
+    """
+    plan = Plan.objects.select_related("user").filter(pk=pk).order_by().first()
+    if plan is not None:
+        plan.viewer_role = permissions.plan_role(user, plan)
+        seen = plan.viewer_role is not None if members_only else permissions.can_view(user, plan)
+    if plan is None or not seen:
         raise Http404("No plan found.")
     if not _ALLOWED[action](user, plan):
         raise PermissionDenied
@@ -206,7 +215,7 @@ def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
     The API's /plans/{id}/ shows the whole document (private notes, booking references),
     so it only answers for the owner and members; outsiders use /public/plans/{id}/.
     """
-    return _plan_allowed(Plan.objects.accessible_to(user), user=user, pk=pk, action=action)
+    return _plan_allowed(user=user, pk=pk, action=action, members_only=True)
 
 
 def plan_public_list() -> QuerySet[Plan]:
