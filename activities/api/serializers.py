@@ -117,6 +117,13 @@ class PublicPlanDetailSerializer(PublicPlanSerializer):
         fields = [*PublicPlanSerializer.Meta.fields, "activities"]
         read_only_fields = fields
 
+    def to_representation(self, plan) -> dict:
+        field = self.fields["activities"]
+        return {
+            **super().to_representation(plan),
+            "activities": field.to_representation(field.get_attribute(plan)),
+        }
+
 
 class ReorderDaySerializer(serializers.Serializer):
     date = serializers.DateField(
