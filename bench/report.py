@@ -51,6 +51,8 @@ class Row:
     queries: int
     requests: int
     errors: int
+    transaction_statements: int = 0  # BEGIN/COMMIT/savepoints, counted apart from queries
+    idle_p95_ms: float | None = None  # p95 at one connection, for endpoints with latency budgets
     ratios: dict[str, float] = field(default_factory=dict)
     normalised: float = 0.0
     budget: list[tuple[str, bool]] = field(default_factory=list)
@@ -85,6 +87,7 @@ HEADERS = (
     "p95 ms",
     "p99 ms",
     "queries",
+    "p95 idle",
     "x plain",
     "x pk",
     "x ratelimit",
@@ -99,7 +102,10 @@ def _cells(row: Row) -> list[str]:
         f"{row.p50_ms:.2f}",
         f"{row.p95_ms:.2f}",
         f"{row.p99_ms:.2f}",
-        str(row.queries),
+        f"{row.queries}+{row.transaction_statements}tx"
+        if row.transaction_statements
+        else str(row.queries),
+        "-" if row.idle_p95_ms is None else f"{row.idle_p95_ms:.2f}",
         *(f"{row.ratios[name]:.3f}" for name in FLOORS),
         "floor" if row.floor else _budget_text(row),
     ]

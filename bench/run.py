@@ -14,6 +14,8 @@ Run: `make bench` (200,000 plans), `make bench BENCH=smoke` (tiny data, 2 s per 
 4. gunicorn as the Procfile runs it (sync workers, 2 x cores + 1) with config.settings.bench, on
    127.0.0.1 only; wrk drives one endpoint at a time (a 1 s warm-up, then the measured run) at
    concurrency 16. The floors (/_bench/plain, /_bench/pk, /_bench/ratelimit) run in the same pass.
+   Endpoints with a latency budget get a short second pass at one connection ("p95 idle"): at
+   concurrency 16 on two cores most of a request's latency is its wait in the queue.
 5. The table (requests/s, p50/p95/p99, queries, ratios to the floors, budgets) is printed and
    written to bench/results/ as JSON and Markdown, then compared with bench/baseline.json:
    exit status 1 when an endpoint's throughput relative to the floors fell by more than 20%,
@@ -327,8 +329,15 @@ def available(endpoints: list[Endpoint], fixtures: dict[str, str]) -> tuple[list
     return present, absent
 
 
-def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> int:
-    """SQL statements of one warm request through the test client, on every connection."""
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> tuple[int, int]:
+    """(queries, transaction statements) of one warm request through the test client.
+
+    Every connection is counted (the throttle's upsert runs on its own). BEGIN, COMMIT and
+    savepoints are counted apart: they are round trips, but not the queries a budget means.
+    """
     from django.db import connections
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -345,7 +354,9 @@ def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> int:
         response = client.get(url)
     if response.status_code != 200:
         raise BenchError(f"{endpoint.label}: second GET {url} answered {response.status_code}")
-    return sum(len(capture) for capture in captures)
+    statements = [query["sql"].strip().upper() for c in captures for query in c.captured_queries]
+    control = sum(1 for sql in statements if sql.startswith(TRANSACTION_CONTROL))
+    return len(statements) - control, control
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -435,6 +446,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--scale", type=int, help="plans to seed (default 200,000; smoke 400)")
     parser.add_argument("--duration", type=int, help="seconds per endpoint (default 10; smoke 2)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--idle-duration",
+        type=int,
+        help="seconds of a one-connection pass for endpoints with a latency budget "
+        "(default 3; smoke 2)",
+    )
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--only", nargs="+", metavar="NAME", help="endpoints to run (floors too)")
@@ -448,6 +465,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.scale = args.scale or (400 if args.smoke else 200_000)
     args.duration = args.duration or (2 if args.smoke else 10)
+    args.idle_duration = args.idle_duration or (2 if args.smoke else 3)
     args.warmup = 1
     if args.scale < 1 or args.duration < 1 or args.connections < 1 or args.workers < 1:
         parser.error("--scale, --duration, --connections and --workers must be at least 1")
@@ -531,6 +549,11 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
             wrk.run(wrk_path, target, duration_s=args.warmup, **options)
             drain(target, headers_for(endpoint, fixtures))
             result = wrk.run(wrk_path, target, duration_s=args.duration, **options)
+            idle = None
+            if endpoint.budget and (endpoint.budget.max_p95_ms or endpoint.budget.max_p99_ms):
+                # What one traveller feels on an idle server, beside the loaded figures.
+                single = {**options, "connections": 1, "threads": 1}
+                idle = wrk.run(wrk_path, target, duration_s=args.idle_duration, **single)
             row = report.Row(
                 name=endpoint.name,
                 label=endpoint.label,
@@ -541,9 +564,11 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
                 p90_ms=result.p90_ms,
                 p95_ms=result.p95_ms,
                 p99_ms=result.p99_ms,
-                queries=queries[endpoint.name],
+                queries=queries[endpoint.name][0],
+                transaction_statements=queries[endpoint.name][1],
                 requests=result.requests,
-                errors=result.failed,
+                errors=result.failed + (idle.failed if idle else 0),
+                idle_p95_ms=idle.p95_ms if idle and idle.requests else None,
             )
             if endpoint.budget:
                 row.budget = endpoint.budget.check(row)

@@ -122,3 +122,16 @@ def test_tables_have_a_row_per_endpoint():
     assert len(markdown.splitlines()) == 2 + len(rows)
     assert "api_plan_list" in text
     assert "0.250" in markdown
+
+
+def test_tables_show_transaction_statements_apart_and_the_idle_p95():
+    """A budget counts queries; BEGIN/COMMIT are shown beside them, not in them."""
+    rows = _rows(500)
+    rows[3].queries, rows[3].transaction_statements, rows[3].idle_p95_ms = 4, 2, 12.345
+    budget = report.Budget(max_queries=4)
+    assert budget.check(rows[3]) == [("<=4q", True)]
+    [line] = [line for line in report.markdown_table(rows).splitlines() if "api_plan_list" in line]
+    cells = [cell.strip() for cell in line.strip("|").split("|")]
+    assert cells[report.HEADERS.index("queries")] == "4+2tx"
+    assert cells[report.HEADERS.index("p95 idle")] == "12.35"
+    assert "| - |" in report.markdown_table(rows)  # floors have no idle pass

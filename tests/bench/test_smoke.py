@@ -55,10 +55,20 @@ def test_smoke_run_prints_every_endpoint_with_real_figures():
         assert row["requests"] > 0, name
         assert row["errors"] == 0, name
         assert 0 < row["p50_ms"] <= row["p95_ms"] <= row["p99_ms"] * 1.01 + 0.5, name
-        assert row["queries"] >= 1 or name == "plain", name  # BEGIN/COMMIT count, as in tests
+        assert row["queries"] >= 1 or name == "plain", name
         assert set(row["ratios"]) == {"plain", "pk", "ratelimit"}, name
-    assert rows["plain"]["queries"] == 0
-    assert rows["ratelimit"]["queries"] == 1  # the upsert alone
+    assert (rows["plain"]["queries"], rows["plain"]["transaction_statements"]) == (0, 0)
+    # The upsert alone, in autocommit; one SELECT inside the request's BEGIN/COMMIT.
+    assert (rows["ratelimit"]["queries"], rows["ratelimit"]["transaction_statements"]) == (1, 0)
+    assert (rows["pk"]["queries"], rows["pk"]["transaction_statements"]) == (1, 2)
+    # Endpoints with a latency budget also get a one-connection pass; the others do not.
+    for endpoint in run.ENDPOINTS:
+        if endpoint.name in rows:
+            budget = endpoint.budget
+            has_latency_budget = bool(budget and (budget.max_p95_ms or budget.max_p99_ms))
+            assert (rows[endpoint.name]["idle_p95_ms"] is not None) == has_latency_budget
+            if has_latency_budget:
+                assert rows[endpoint.name]["idle_p95_ms"] > 0
     for endpoint in run.ENDPOINTS:
         if endpoint.name in rows:
             assert endpoint.label in output
