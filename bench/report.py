@@ -23,6 +23,7 @@ class Budget:
     max_p95_ms: float | None = None
     max_p99_ms: float | None = None
     max_queries: int | None = None
+    max_sql_p95_ms: float | None = None  # the reads' time inside PostgreSQL (EXPLAIN ANALYZE)
 
     def check(self, row: Row) -> list[tuple[str, bool]]:
         checks = []
@@ -34,6 +35,9 @@ class Budget:
             checks.append((f"p99<{self.max_p99_ms:g}ms", row.p99_ms < self.max_p99_ms))
         if self.max_queries is not None:
             checks.append((f"<={self.max_queries}q", row.queries <= self.max_queries))
+        if self.max_sql_p95_ms is not None:
+            met = row.sql_p95_ms < self.max_sql_p95_ms
+            checks.append((f"SQL p95<{self.max_sql_p95_ms:g}ms", met))
         return checks
 
 
@@ -53,6 +57,8 @@ class Row:
     errors: int
     transaction_statements: int = 0  # BEGIN/COMMIT/savepoints, counted apart from queries
     idle_p95_ms: float | None = None  # p95 at one connection, for endpoints with latency budgets
+    sql_p95_ms: float = 0.0  # the reads' planning + execution in PostgreSQL, p95 of repeats
+    indexes: tuple[str, ...] = ()  # the indexes the reads' plans use
     ratios: dict[str, float] = field(default_factory=dict)
     normalised: float = 0.0
     budget: list[tuple[str, bool]] = field(default_factory=list)
@@ -87,6 +93,7 @@ HEADERS = (
     "p95 ms",
     "p99 ms",
     "queries",
+    "SQL p95",
     "p95 idle",
     "x plain",
     "x pk",
@@ -105,6 +112,7 @@ def _cells(row: Row) -> list[str]:
         f"{row.queries}+{row.transaction_statements}tx"
         if row.transaction_statements
         else str(row.queries),
+        f"{row.sql_p95_ms:.2f}",
         "-" if row.idle_p95_ms is None else f"{row.idle_p95_ms:.2f}",
         *(f"{row.ratios[name]:.3f}" for name in FLOORS),
         "floor" if row.floor else _budget_text(row),

@@ -98,7 +98,7 @@ ENDPOINTS = [
         "API plan_data_contains search",
         '/api/v1/plans/?plan_data_contains={{"preferences":{{"travel_style":"food"}}}}',
         auth="token",
-        budget=report.Budget(min_rps=300),
+        budget=report.Budget(min_rps=300, max_sql_p95_ms=5),
     ),
     Endpoint("api_public", "API public gallery", "/api/v1/public/plans/", auth="token"),
     Endpoint("web_dashboard", "website dashboard (signed in)", "/plans/", auth="session"),
@@ -330,10 +330,48 @@ def available(endpoints: list[Endpoint], fixtures: dict[str, str]) -> tuple[list
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
+SQL_REPEATS = 20
 
 
-def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> tuple[int, int]:
-    """(queries, transaction statements) of one warm request through the test client.
+@dataclass(frozen=True)
+class QueryProfile:
+    """One warm request's SQL: how many queries, and what its reads cost inside PostgreSQL."""
+
+    queries: int
+    transaction_statements: int
+    sql_p95_ms: float  # p95 over SQL_REPEATS runs of the reads' planning + execution time
+    indexes: tuple[str, ...]  # every index the reads' plans use
+
+
+def _plan_indexes(node: dict) -> set[str]:
+    found = {node["Index Name"]} if "Index Name" in node else set()
+    for child in node.get("Plans", []):
+        found |= _plan_indexes(child)
+    return found
+
+
+def explain_reads(statements: list[str]) -> tuple[float, tuple[str, ...]]:
+    """EXPLAIN ANALYZE each SELECT again (writes are left alone: ANALYZE would run them)."""
+    from django.db import connection
+
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    totals, indexes = [], set()
+    with connection.cursor() as cursor:
+        for _ in range(SQL_REPEATS):
+            total = 0.0
+            for sql in reads:
+                # Django's log holds the statement as sent: parameters already bound.
+                cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                [result] = cursor.fetchone()[0]
+                total += result["Planning Time"] + result["Execution Time"]
+                indexes |= _plan_indexes(result["Plan"])
+            totals.append(total)
+    totals.sort()
+    return totals[min(len(totals) - 1, int(len(totals) * 0.95))], tuple(sorted(indexes))
+
+
+def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> QueryProfile:
+    """The SQL of one warm request through the test client, on every connection.
 
     Every connection is counted (the throttle's upsert runs on its own). BEGIN, COMMIT and
     savepoints are counted apart: they are round trips, but not the queries a budget means.
@@ -354,9 +392,10 @@ def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> tupl
         response = client.get(url)
     if response.status_code != 200:
         raise BenchError(f"{endpoint.label}: second GET {url} answered {response.status_code}")
-    statements = [query["sql"].strip().upper() for c in captures for query in c.captured_queries]
-    control = sum(1 for sql in statements if sql.startswith(TRANSACTION_CONTROL))
-    return len(statements) - control, control
+    statements = [query["sql"] for capture in captures for query in capture.captured_queries]
+    control = sum(1 for sql in statements if sql.strip().upper().startswith(TRANSACTION_CONTROL))
+    sql_p95_ms, indexes = explain_reads(statements)
+    return QueryProfile(len(statements) - control, control, sql_p95_ms, indexes)
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -525,7 +564,12 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
     queries = {}
     for endpoint in endpoints:
         path = endpoint.path.format(**fixtures)
-        queries[endpoint.name] = count_queries(endpoint, path, headers_for(endpoint, fixtures))
+        profile = count_queries(endpoint, path, headers_for(endpoint, fixtures))
+        queries[endpoint.name] = profile
+        say(
+            f"  {endpoint.label}: {profile.queries} queries, SQL p95 {profile.sql_p95_ms:.2f} ms, "
+            f"indexes: {', '.join(profile.indexes) or 'none'}"
+        )
     connections.close_all()
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -564,8 +608,10 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
                 p90_ms=result.p90_ms,
                 p95_ms=result.p95_ms,
                 p99_ms=result.p99_ms,
-                queries=queries[endpoint.name][0],
-                transaction_statements=queries[endpoint.name][1],
+                queries=queries[endpoint.name].queries,
+                transaction_statements=queries[endpoint.name].transaction_statements,
+                sql_p95_ms=queries[endpoint.name].sql_p95_ms,
+                indexes=queries[endpoint.name].indexes,
                 requests=result.requests,
                 errors=result.failed + (idle.failed if idle else 0),
                 idle_p95_ms=idle.p95_ms if idle and idle.requests else None,
