@@ -1,13 +1,56 @@
-"""The versioned API: each app's `api/urls.py` is mounted under /api/v1/."""
+"""The versioned API: each app's `api/urls.py` is mounted under /api/v1/.
 
-from django.urls import include, path
+Reads run in autocommit, writes in one transaction each (see `reads_in_autocommit`).
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import import_module
+
+from django.db import transaction
+from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import SAFE_METHODS
+
+
+def reads_in_autocommit(view):
+    """GET, HEAD and OPTIONS outside a transaction; every other method in one, as before.
+
+    ATOMIC_REQUESTS wraps each request in BEGIN ... COMMIT. Under PostgreSQL's READ COMMITTED
+    every statement takes its own snapshot anyway, so around a read the transaction gives its
+    queries nothing and costs two round trips. Writes keep the whole request atomic, and DRF's
+    exception handler still rolls them back. A read called inside a transaction already (a
+    test's) gets a savepoint, so that the handler's rollback of an error stays the read's.
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method in SAFE_METHODS and not transaction.get_connection().in_atomic_block:
+            return view(request, *args, **kwargs)
+        with transaction.atomic():
+            return view(request, *args, **kwargs)
+
+    return transaction.non_atomic_requests(wrapped)
+
+
+def _routes(module_name: str):
+    """An app's API routes (a flat list of `path()`s), each view behind `reads_in_autocommit`."""
+    module = import_module(module_name)
+    patterns = []
+    for pattern in module.urlpatterns:
+        if not isinstance(pattern, URLPattern):
+            raise TypeError(f"{module_name}: API routes are plain path()s, not includes")
+        callback = reads_in_autocommit(pattern.callback)
+        patterns.append(URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name))
+    return include((patterns, module.app_name))
+
 
 urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("v1/", include("accounts.api.urls")),
-    path("v1/", include("plans.api.urls")),
-    path("v1/", include("activities.api.urls")),
-    path("v1/", include("activities.api.scheduling_urls")),
+    path("v1/", _routes("accounts.api.urls")),
+    path("v1/", _routes("plans.api.urls")),
+    path("v1/", _routes("activities.api.urls")),
+    path("v1/", _routes("activities.api.scheduling_urls")),
 ]

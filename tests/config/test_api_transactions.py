@@ -1,0 +1,62 @@
+"""API reads run in autocommit; every write is one transaction, rolled back whole on error.
+
+These tests run outside the per-test transaction (`transaction=True`), as production does.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from activities.models import PlanActivity
+from tests.api_helpers import START, client_for, people
+from tests.factories import PlanActivityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT")
+
+
+def _transaction_statements(capture) -> list[str]:
+    return [
+        query["sql"].split()[0].upper()
+        for query in capture.captured_queries
+        if query["sql"].strip().upper().startswith(TRANSACTION_CONTROL)
+    ]
+
+
+def test_reads_open_no_transaction_and_writes_commit_one():
+    cast = people()
+    plan = cast["plan"]
+    client = client_for(cast["owner"])
+    client.get(f"/api/v1/plans/{plan.pk}/")  # token's first use: its once-a-minute touch
+
+    with CaptureQueriesContext(connection) as read:
+        response = client.get(f"/api/v1/plans/{plan.pk}/")
+    assert response.status_code == HTTPStatus.OK
+    assert _transaction_statements(read) == []
+
+    with CaptureQueriesContext(connection) as write:
+        response = client.patch(f"/api/v1/plans/{plan.pk}/", {"title": "Porto"}, format="json")
+    assert response.status_code == HTTPStatus.OK
+    statements = _transaction_statements(write)
+    assert (statements[0], statements[-1], statements.count("BEGIN")) == ("BEGIN", "COMMIT", 1)
+
+
+def test_a_rejected_write_leaves_nothing_behind():
+    """A reorder naming one real and one unknown activity moves neither."""
+    cast = people()
+    plan = cast["plan"]
+    first = PlanActivityFactory(plan=plan, scheduled_date=START, order_index=0)
+    second = PlanActivityFactory(plan=plan, scheduled_date=START, order_index=1)
+    response = client_for(cast["owner"]).post(
+        f"/api/v1/plans/{plan.pk}/activities/reorder/",
+        {"days": [{"date": START.isoformat(), "activity_ids": [second.pk, 10**12]}]},
+        format="json",
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    orders = dict(PlanActivity.objects.filter(plan=plan).values_list("pk", "order_index"))
+    assert orders == {first.pk: 0, second.pk: 1}
