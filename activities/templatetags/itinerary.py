@@ -1,7 +1,7 @@
 """Loads everything the itinerary include shows, so any page can include it with just a plan.
 
-`{% itinerary_for plan as itinerary %}`: day groups, conflicts, budget and map markers in a
-fixed number of queries (one for the activities, three aggregates for the budget).
+`{% itinerary_for plan as itinerary %}`: day groups, conflicts, budget and map markers from
+one query (the activities; the budget adds them up in memory).
 
 Rendering is the plan page's main cost (50 activities, about 5 controls each), so what repeats
 is prepared here once: each day's <option> lists (the same for every activity of the day) and
@@ -32,7 +32,7 @@ from activities.selectors import (
     activity_list_ordered,
     find_conflicts,
     group_by_day,
-    plan_budget_summary,
+    itinerary_budget_summary,
 )
 from plans.templatetags.money import money
 
@@ -108,7 +108,7 @@ def itinerary_for(plan) -> Itinerary:
     for conflict in conflicts:
         clashes.setdefault(conflict.first.pk, []).append(conflict.second.title)
         clashes.setdefault(conflict.second.pk, []).append(conflict.first.title)
-    budget = plan_budget_summary(plan=plan)
+    budget = itinerary_budget_summary(plan=plan, activities=activities)
     by_day = {row["scheduled_date"]: row for row in budget["by_day"]}
     markers = []
     choices = day_choices(plan)
