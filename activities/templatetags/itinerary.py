@@ -50,7 +50,7 @@ class Itinerary:
     map_tile_url: str
     map_tile_attribution: str
     currency: str
-    # (before, after) the activity's pk in each activity route, by ACTIVITY_ROUTES key.
+    # (before, after) the pk in each activity route, HTML-escaped, by ACTIVITY_ROUTES key.
     activity_urls: dict[str, tuple[str, str]]
 
     @property
