@@ -182,21 +182,69 @@ def plan_budget_summary(*, plan: Plan) -> dict:
     """
     activities = PlanActivity.objects.filter(plan=plan)
     totals = activities.aggregate(**_sums())
-    labels = dict(ActivityType.choices)
-    by_type = [
-        {**row, "label": labels.get(row["activity_type"], row["activity_type"])}
-        for row in activities.order_by()
+    by_type = (
+        activities.order_by()
         .values("activity_type")
         .annotate(**_sums())
         .order_by("-projected", "activity_type")
-    ]
-    by_day = [
-        {**row, "number": day_number(plan, row["scheduled_date"])}
-        for row in activities.order_by()
+    )
+    by_day = (
+        activities.order_by()
         .values("scheduled_date")
         .annotate(**_sums())
         .order_by(F("scheduled_date").asc(nulls_last=True))
-    ]
+    )
+    return _budget_summary(plan, totals, by_type, by_day)
+
+
+def _add_up(activities) -> dict:
+    """`_sums()` over activities already in memory."""
+    estimated = actual = projected = Decimal("0.00")
+    without_cost = 0
+    for activity in activities:
+        if activity.estimated_cost is not None:
+            estimated += activity.estimated_cost
+        if activity.actual_cost is not None:
+            actual += activity.actual_cost
+            projected += activity.actual_cost
+        elif activity.estimated_cost is not None:
+            projected += activity.estimated_cost
+        else:
+            without_cost += 1
+    return {
+        "estimated": estimated,
+        "actual": actual,
+        "projected": projected,
+        "count": len(activities),
+        "without_cost": without_cost,
+    }
+
+
+def itinerary_budget_summary(*, plan: Plan, activities: list[PlanActivity]) -> dict:
+    """plan_budget_summary's figures from all the plan's activities, already loaded: no query.
+
+    The itinerary has every activity in memory anyway, so its three aggregates would only
+    repeat what these few additions give.
+    """
+    by_type: dict[str, list[PlanActivity]] = {}
+    by_day: dict[dt.date | None, list[PlanActivity]] = {}
+    for activity in activities:
+        by_type.setdefault(activity.activity_type, []).append(activity)
+        by_day.setdefault(activity.scheduled_date, []).append(activity)
+    type_rows = sorted(
+        ({"activity_type": key, **_add_up(rows)} for key, rows in by_type.items()),
+        key=lambda row: (-row["projected"], row["activity_type"]),
+    )
+    day_rows = sorted(
+        ({"scheduled_date": key, **_add_up(rows)} for key, rows in by_day.items()),
+        key=lambda row: (row["scheduled_date"] is None, row["scheduled_date"] or dt.date.min),
+    )
+    return _budget_summary(plan, _add_up(activities), type_rows, day_rows)
+
+
+def _budget_summary(plan: Plan, totals: dict, by_type, by_day) -> dict:
+    """The summary from `_sums()` over all the plan's activities, per type and per day."""
+    labels = dict(ActivityType.choices)
     budget = plan.budget
     summary = {
         "currency": plan.currency,
@@ -211,8 +259,11 @@ def plan_budget_summary(*, plan: Plan) -> dict:
         ),
         "over_budget_estimated": budget is not None and totals["estimated"] > budget,
         "over_budget_actual": budget is not None and totals["actual"] > budget,
-        "by_type": by_type,
-        "by_day": by_day,
+        "by_type": [
+            {**row, "label": labels.get(row["activity_type"], row["activity_type"])}
+            for row in by_type
+        ],
+        "by_day": [{**row, "number": day_number(plan, row["scheduled_date"])} for row in by_day],
     }
     if budget:
         summary["used_percent"] = min(round(100 * totals["projected"] / budget), 999)

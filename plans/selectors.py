@@ -168,6 +168,18 @@ class PlanChange:
     subject: str = ""
 
 
+# What _change reads of a history row (each row is a full copy of the plan or activity, plan_data
+# included, so the rest is left in the database).
+_CHANGE_FIELDS = (
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user__display_name",
+    "history_user__first_name",
+    "history_user__username",
+)
+
+
 def _change(record, *, labels: dict[str, str], subject: str = "") -> PlanChange:
     reason = record.history_change_reason or ""
     if reason in _MODERATION_REASONS:
@@ -190,11 +202,13 @@ def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
     plan_rows = (
         Plan.history.filter(id=plan.pk)
         .select_related("history_user")
+        .only(*_CHANGE_FIELDS)
         .order_by("-history_date", "-history_id")[:limit]
     )
     activity_rows = (
         activity_model.history.filter(plan_id=plan.pk)
         .select_related("history_user")
+        .only(*_CHANGE_FIELDS, "title")
         .order_by("-history_date", "-history_id")[:limit]
     )
     changes = [_change(row, labels=_PLAN_WHAT) for row in plan_rows]

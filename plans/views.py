@@ -156,7 +156,7 @@ def plan_detail(request, pk: int):
         context["recent_changes"] = selectors.plan_recent_changes(plan=plan)
     if context["can_manage"]:
         context["members"] = selectors.plan_members(plan=plan)
-        context["invitations"] = selectors.plan_pending_invitations(plan=plan)
+        context["invitation_count"] = selectors.plan_pending_invitations(plan=plan).count()
         context["share_url"] = (
             request.build_absolute_uri(reverse("plans:shared", args=[plan.share_token]))
             if plan.share_token

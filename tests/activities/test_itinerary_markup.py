@@ -154,3 +154,38 @@ def test_delay_is_offered_only_where_a_later_day_exists(page, trip):
     controls = page()
     assert [b for b in controls.buttons if b["text"] == "Delay"] == []
     assert len([b for b in controls.buttons if b["text"] == "Move"]) == 2
+
+
+def test_what_travellers_typed_is_shown_as_text_never_as_markup(client, user, trip):
+    """Title, place, description, clash names and the page's own query string are escaped
+    everywhere an activity row repeats them (the rows are built in Python, not a template)."""
+    nasty = '<img src=x onerror="alert(1)">&'
+    PlanActivityFactory(
+        plan=trip,
+        title=nasty,
+        location_name=nasty,
+        description=f"{nasty}\nsecond line",
+        scheduled_date=START,
+        start_time=dt.time(9),
+        duration_minutes=60,
+        metadata={"original_date": nasty},
+    )
+    PlanActivityFactory(
+        plan=trip,
+        title="Lunch",
+        scheduled_date=START,
+        start_time=dt.time(9, 30),
+        end_time=dt.time(11),
+    )
+    client.force_login(user)
+    response = client.get(trip.get_absolute_url() + '?x="><b>')
+    html = response.content.decode()
+    assert "<img" not in html
+    assert '"><b>' not in html
+    escaped = "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;"
+    # title (strong, done button, up, down, edit, move or delay, delete), place, description,
+    # delayed-from badge, and the clash note on Lunch and in the conflicts list
+    assert html.count(escaped) >= 12
+    assert f"{escaped}<br>second line" in html
+    assert "?next=/plans/" in html
+    assert "%22%3E%3Cb%3E" in html

@@ -10,7 +10,9 @@ import pytest
 from activities.models import PlanActivity
 from activities.selectors import (
     activity_conflicts,
+    activity_list_ordered,
     find_conflicts,
+    itinerary_budget_summary,
     itinerary_days,
     plan_budget_summary,
 )
@@ -193,3 +195,41 @@ def test_budget_without_activities_or_budget(trip):
     assert summary["remaining"] is None
     assert not summary["over_budget"]
     assert summary["by_type"] == summary["by_day"] == []
+
+
+@pytest.mark.parametrize("budget", [Decimal("1500.00"), Decimal("100.00"), None])
+def test_itinerary_budget_from_loaded_activities_equals_the_sql_summary(
+    trip, budget, django_assert_num_queries
+):
+    """The plan page adds up the activities it already loaded; every figure, row and row
+    order is what plan_budget_summary's aggregates give, without a query."""
+    trip.budget = budget
+    trip.save()
+    rows = [
+        ("accommodation", START, "400.00", "380.00"),
+        ("restaurant", START, "250.00", None),
+        ("attraction", DAY2, "0.00", None),
+        ("attraction", None, None, "120.00"),
+        ("transport", DAY2, None, None),
+        ("restaurant", START + dt.timedelta(days=9), "12.34", "0.00"),
+        ("other", DAY2, "250.00", None),
+    ]
+    for activity_type, day, estimated, actual in rows:
+        PlanActivityFactory(
+            plan=trip,
+            activity_type=activity_type,
+            scheduled_date=day,
+            estimated_cost=Decimal(estimated) if estimated else None,
+            actual_cost=Decimal(actual) if actual else None,
+        )
+    PlanActivityFactory(estimated_cost=Decimal("999"))  # another plan
+    activities = list(activity_list_ordered(plan=trip))
+    with django_assert_num_queries(0):
+        in_memory = itinerary_budget_summary(plan=trip, activities=activities)
+    # repr: the same keys in the same order, and amounts with the same two decimal places
+    assert repr(in_memory) == repr(plan_budget_summary(plan=trip))
+
+
+def test_itinerary_budget_without_activities_equals_the_sql_summary(trip):
+    in_memory = itinerary_budget_summary(plan=trip, activities=[])
+    assert repr(in_memory) == repr(plan_budget_summary(plan=trip))
