@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from plans import services
@@ -274,6 +275,16 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         return queryset, False if search_term else may_have_duplicates
 
     # --- columns -----------------------------------------------------------------------------
+
+    def action_checkbox(self, obj):
+        """Django's own checkbox markup, written directly: rendering a CheckboxInput widget
+        through the form template engine for each of 100 rows was a fifth of the page's time."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     @admin.display(description="Owner", ordering="user__email")
     def owner_email(self, plan: Plan) -> str:

@@ -129,6 +129,13 @@ def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, tho
     assert all(node["Actual Loops"] == 100 for node in subplans)
 
 
+def test_row_checkbox_is_djangos_markup():
+    """The action checkbox written directly is byte for byte what Django's widget renders."""
+    plan = PlanFactory.build(pk=42, title='Tom & "Jerry" <b>')
+    plan_admin = admin.site.get_model_admin(Plan)
+    assert plan_admin.action_checkbox(plan) == admin.ModelAdmin.action_checkbox(plan_admin, plan)
+
+
 def test_changelist_filters_by_last_change(staff_client):
     """ "Updated at: past 7 days" lists only plans changed this week, newest first."""
     with time_machine.travel(dt.datetime(2020, 3, 1, 12, tzinfo=dt.UTC)):
