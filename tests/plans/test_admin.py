@@ -17,7 +17,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from plans import services
-from plans.admin import PlanAdmin
+from plans.admin import EstimatedCountPaginator, PlanAdmin
 from plans.models import Plan, PlanReport
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
@@ -134,6 +134,34 @@ def test_row_checkbox_is_djangos_markup():
     plan = PlanFactory.build(pk=42, title='Tom & "Jerry" <b>')
     plan_admin = admin.site.get_model_admin(Plan)
     assert plan_admin.action_checkbox(plan) == admin.ModelAdmin.action_checkbox(plan_admin, plan)
+
+
+def test_unfiltered_changelist_shows_the_planners_estimate_filtered_ones_count_exactly(
+    staff_client, thousand_plans, monkeypatch
+):
+    """Over a big table the whole list says "About N plans" from pg_class, without COUNT(*);
+    a filtered list still counts exactly."""
+    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 500)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_plan")
+
+    response = staff_client.get(reverse(CHANGELIST))
+    changelist = response.context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (True, 1000)
+    body = response.content.decode()
+    assert "About 1000 plans" in body
+    assert "Select all plans (about 1000)" in body
+    assert "1000 results" not in body
+
+    changelist = staff_client.get(reverse(CHANGELIST), {"status__exact": "draft"}).context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (False, 334)
+
+
+def test_small_tables_are_counted_exactly(staff_client, thousand_plans):
+    response = staff_client.get(reverse(CHANGELIST))
+    changelist = response.context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (False, 1000)
+    assert "About" not in response.content.decode()
 
 
 def test_changelist_filters_by_last_change(staff_client):
