@@ -90,7 +90,15 @@ class EstimatedCountPaginator(Paginator):
 
 class PlanChangeList(ChangeList):
     def get_results(self, request):
-        super().get_results(request)
+        # The page's rows load only what the columns show: not each plan's JSON document,
+        # description and moderation note, nor the owner's password hash and preferences.
+        # Actions and the date hierarchy keep the full queryset.
+        queryset = self.queryset
+        self.queryset = queryset.only(*self.model_admin.list_page_fields)
+        try:
+            super().get_results(request)
+        finally:
+            self.queryset = queryset
         if self.paginator.count_is_estimate:
             # The list shows every plan: the (estimated) total is the result count, so the
             # search bar does not offer "N results (Show all)" on the list that already is all.
@@ -257,6 +265,19 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         "updated_at",
     ]
     list_select_related = ["user"]
+    # What the columns (and str(plan)) read; a column reading anything else would cost a
+    # query per row, which the changelist's query-count tests catch.
+    list_page_fields = [
+        "title",
+        "user__email",
+        "destination",
+        "start_date",
+        "end_date",
+        "status",
+        "is_public",
+        "moderation_status",
+        "updated_at",
+    ]
     list_filter = [
         "status",
         "is_public",

@@ -193,6 +193,14 @@ def test_plan_rows_are_byte_for_byte_djangos(staff, params):
     assert len(lean) == len(changelist.result_list) > 0
 
 
+def test_changelist_rows_load_only_what_the_columns_show(staff_client):
+    """Not the plan document, description or moderation note, nor the owner's password hash."""
+    PlanFactory(plan_data={"preferences": {"pace": "relaxed"}})
+    (row,) = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list
+    assert {"plan_data", "description", "moderation_reason"} <= row.get_deferred_fields()
+    assert {"password", "travel_preferences"} <= row.user.get_deferred_fields()
+
+
 def test_changelist_filters_by_last_change(staff_client):
     """ "Updated at: past 7 days" lists only plans changed this week, newest first."""
     with time_machine.travel(dt.datetime(2020, 3, 1, 12, tzinfo=dt.UTC)):
