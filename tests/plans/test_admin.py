@@ -201,6 +201,34 @@ def test_changelist_rows_load_only_what_the_columns_show(staff_client):
     assert {"password", "travel_preferences"} <= row.user.get_deferred_fields()
 
 
+def test_hidden_plans_filter_reads_the_partial_index(staff, thousand_plans):
+    """The "hidden" moderation filter pages through plans_hidden_updated_idx (only the hidden
+    plans), in order and without a sort, instead of scanning every plan."""
+    Plan.objects.filter(pk__in=Plan.objects.order_by("id").values("pk")[:5]).update(
+        moderation_status=Plan.Moderation.HIDDEN
+    )
+    request = RequestFactory().get(reverse(CHANGELIST), {"moderation_status__exact": "hidden"})
+    request.user = staff
+    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+    sql, params = changelist.queryset[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    found = list(nodes(plan))
+    assert not any(node["Node Type"] == "Sort" for node in found)
+    (scan,) = [node for node in found if node.get("Index Name") == "plans_hidden_updated_idx"]
+    assert scan["Actual Rows"] == 5
+
+
 def test_changelist_filters_by_last_change(staff_client):
     """ "Updated at: past 7 days" lists only plans changed this week, newest first."""
     with time_machine.travel(dt.datetime(2020, 3, 1, 12, tzinfo=dt.UTC)):
