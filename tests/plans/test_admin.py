@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.templatetags.admin_list import results
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -17,8 +18,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from plans import services
-from plans.admin import PlanAdmin
+from plans.admin import EstimatedCountPaginator, PlanAdmin
 from plans.models import Plan, PlanReport
+from plans.templatetags import admin_rows
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +129,104 @@ def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, tho
     subplans = [node for node in found if node.get("Subplan Name", "").startswith("SubPlan")]
     assert subplans
     assert all(node["Actual Loops"] == 100 for node in subplans)
+
+
+def test_row_checkbox_is_djangos_markup():
+    """The action checkbox written directly is byte for byte what Django's widget renders."""
+    plan = PlanFactory.build(pk=42, title='Tom & "Jerry" <b>')
+    plan_admin = admin.site.get_model_admin(Plan)
+    assert plan_admin.action_checkbox(plan) == admin.ModelAdmin.action_checkbox(plan_admin, plan)
+
+
+def test_unfiltered_changelist_shows_the_planners_estimate_filtered_ones_count_exactly(
+    staff_client, thousand_plans, monkeypatch
+):
+    """Over a big table the whole list says "About N plans" from pg_class, without COUNT(*);
+    a filtered list still counts exactly."""
+    monkeypatch.setattr(EstimatedCountPaginator, "estimate_from", 500)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_plan")
+
+    response = staff_client.get(reverse(CHANGELIST))
+    changelist = response.context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (True, 1000)
+    body = response.content.decode()
+    assert "About 1000 plans" in body
+    assert "Select all plans (about 1000)" in body
+    assert "1000 results" not in body
+
+    changelist = staff_client.get(reverse(CHANGELIST), {"status__exact": "draft"}).context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (False, 334)
+
+
+def test_small_tables_are_counted_exactly(staff_client, thousand_plans):
+    response = staff_client.get(reverse(CHANGELIST))
+    changelist = response.context["cl"]
+    assert (changelist.paginator.count_is_estimate, changelist.result_count) == (False, 1000)
+    assert "About" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
+)
+def test_plan_rows_are_byte_for_byte_djangos(staff, params):
+    """The lean rows (one lookup per column, one render per distinct value) are exactly what
+    Django's items_for_result renders, preserved filters in the links included."""
+    owner = UserFactory(email="o'neil&co@example.com")
+    odd = PlanFactory(
+        user=owner, title='Tom & "Jerry" <b>', destination="Porto", start_date=None, end_date=None
+    )
+    busy = PlanFactory(destination="   ", status="published", is_public=True)
+    hidden = PlanFactory(destination="Porto", status="draft", title="Porto draft")
+    PlanFactory.create_batch(3, destination="Porto", status="draft")
+    PlanActivityFactory.create_batch(2, plan=busy)
+    PlanReport.objects.create(plan=odd, reporter=UserFactory(), reason="spam")
+    services.plan_hide(plan=hidden, moderator=staff, reason="Spam")
+    request = RequestFactory().get(reverse(CHANGELIST), params)
+    request.user = staff
+    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+    changelist.formset = None
+
+    assert admin_rows._columns(changelist) is not None  # the lean path, not the fallback
+    lean = [list(row) for row in admin_rows.lean_results(changelist)]
+    assert lean == [list(row) for row in results(changelist)]
+    assert len(lean) == len(changelist.result_list) > 0
+
+
+def test_changelist_rows_load_only_what_the_columns_show(staff_client):
+    """Not the plan document, description or moderation note, nor the owner's password hash."""
+    PlanFactory(plan_data={"preferences": {"pace": "relaxed"}})
+    (row,) = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list
+    assert {"plan_data", "description", "moderation_reason"} <= row.get_deferred_fields()
+    assert {"password", "travel_preferences"} <= row.user.get_deferred_fields()
+
+
+def test_hidden_plans_filter_reads_the_partial_index(staff, thousand_plans):
+    """The "hidden" moderation filter pages through plans_hidden_updated_idx (only the hidden
+    plans), in order and without a sort, instead of scanning every plan."""
+    Plan.objects.filter(pk__in=Plan.objects.order_by("id").values("pk")[:5]).update(
+        moderation_status=Plan.Moderation.HIDDEN
+    )
+    request = RequestFactory().get(reverse(CHANGELIST), {"moderation_status__exact": "hidden"})
+    request.user = staff
+    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+    sql, params = changelist.queryset[:100].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    found = list(nodes(plan))
+    assert not any(node["Node Type"] == "Sort" for node in found)
+    (scan,) = [node for node in found if node.get("Index Name") == "plans_hidden_updated_idx"]
+    assert scan["Actual Rows"] == 5
 
 
 def test_changelist_filters_by_last_change(staff_client):
@@ -540,3 +640,20 @@ def test_date_hierarchy_lists_years_and_months_without_scanning_every_plan(
         reverse(CHANGELIST), {"updated_at__year": "2026", "updated_at__month": "3"}
     )
     assert [p.pk for p in month_page.context["cl"].result_list] == [plan.pk]
+
+
+def test_date_hierarchy_range_ignores_the_search(staff_client):
+    """A search's MIN/MAX would walk the whole index from both ends: the years and months
+    offered come from every plan's range, so they may include ones the search has no rows in."""
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(dt.datetime(2024, 3, 5, 12, tzinfo=dt.UTC), tick=False):
+        PlanFactory(title="Old Oslo")
+    with time_machine.travel(dt.datetime(2026, 3, 5, 12, tzinfo=dt.UTC), tick=False):
+        PlanFactory(title="Porto")
+    with CaptureQueriesContext(connection) as captured:
+        response = staff_client.get(reverse(CHANGELIST), {"q": "porto"})
+    assert [plan.title for plan in response.context["cl"].result_list] == ["Porto"]
+    (bounds,) = [q["sql"] for q in captured.captured_queries if "MIN(" in q["sql"]]
+    assert "LIKE" not in bounds.upper()
+    assert all(f"updated_at__year={year}" in response.content.decode() for year in (2024, 2026))
