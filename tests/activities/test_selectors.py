@@ -122,6 +122,19 @@ def test_same_order_index_falls_back_to_start_time(trip):
     assert [a.title for a in day1.activities] == ["Nine", "Noon", "Whenever"]
 
 
+def _add_costed_activities(trip, rows) -> None:
+    """(activity type, day, estimated, actual) rows on `trip`, and one costly elsewhere."""
+    for activity_type, day, estimated, actual in rows:
+        PlanActivityFactory(
+            plan=trip,
+            activity_type=activity_type,
+            scheduled_date=day,
+            estimated_cost=Decimal(estimated) if estimated else None,
+            actual_cost=Decimal(actual) if actual else None,
+        )
+    PlanActivityFactory(estimated_cost=Decimal("999"))  # another plan
+
+
 def test_budget_totals_match_hand_computed_figures_with_null_costs(trip, django_assert_num_queries):
     """Budget 1500 EUR. Estimated 400+250+0+none+none = 650; actual 380+120 = 500; the
     expected total takes the actual cost where known, else the estimate: 380+250+0+120 = 750."""
@@ -132,15 +145,7 @@ def test_budget_totals_match_hand_computed_figures_with_null_costs(trip, django_
         ("attraction", None, None, "120.00"),
         ("transport", DAY2, None, None),
     ]
-    for activity_type, day, estimated, actual in rows:
-        PlanActivityFactory(
-            plan=trip,
-            activity_type=activity_type,
-            scheduled_date=day,
-            estimated_cost=Decimal(estimated) if estimated else None,
-            actual_cost=Decimal(actual) if actual else None,
-        )
-    PlanActivityFactory(estimated_cost=Decimal("999"))  # another plan
+    _add_costed_activities(trip, rows)
     with django_assert_num_queries(3):
         summary = plan_budget_summary(plan=trip)
     by_type = {
@@ -214,15 +219,7 @@ def test_itinerary_budget_from_loaded_activities_equals_the_sql_summary(
         ("restaurant", START + dt.timedelta(days=9), "12.34", "0.00"),
         ("other", DAY2, "250.00", None),
     ]
-    for activity_type, day, estimated, actual in rows:
-        PlanActivityFactory(
-            plan=trip,
-            activity_type=activity_type,
-            scheduled_date=day,
-            estimated_cost=Decimal(estimated) if estimated else None,
-            actual_cost=Decimal(actual) if actual else None,
-        )
-    PlanActivityFactory(estimated_cost=Decimal("999"))  # another plan
+    _add_costed_activities(trip, rows)
     activities = list(activity_list_ordered(plan=trip))
     with django_assert_num_queries(0):
         in_memory = itinerary_budget_summary(plan=trip, activities=activities)

@@ -100,19 +100,17 @@ def test_changelist_queries_stay_constant_at_any_page_size(
     assert len(response.context["cl"].result_list) == per_page
 
 
-def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, thousand_plans):
-    """The first page is read in index order (plans_updated_idx) and stops after the page,
-    with the counts computed only for the page's rows, so it costs the same at any table size.
-    Sequential scans and sorts are discouraged so the plan does not depend on this small
-    table's size; without a matching index a Sort node still appears."""
-    request = RequestFactory().get(reverse(CHANGELIST))
-    request.user = staff
-    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+def _page_plan_nodes(changelist) -> list[dict]:
+    """Every node of the changelist page's EXPLAIN ANALYZE plan.
+
+    Sequential scans and sorts are discouraged, so that on this small table a sort is chosen
+    only when no index fits.
+    """
     sql, params = changelist.queryset[:100].query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE plans_plan")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")  # a sort is then chosen only if no index fits
+        cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0][0]["Plan"]
 
@@ -121,7 +119,18 @@ def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, tho
         for child in node.get("Plans", []):
             yield from nodes(child)
 
-    found = list(nodes(plan))
+    return list(nodes(plan))
+
+
+def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, thousand_plans):
+    """The first page is read in index order (plans_updated_idx) and stops after the page,
+    with the counts computed only for the page's rows, so it costs the same at any table size.
+    Sequential scans and sorts are discouraged so the plan does not depend on this small
+    table's size; without a matching index a Sort node still appears."""
+    request = RequestFactory().get(reverse(CHANGELIST))
+    request.user = staff
+    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+    found = _page_plan_nodes(changelist)
     assert not any(node["Node Type"] == "Sort" for node in found)
     scans = [node for node in found if node.get("Index Name") == "plans_updated_idx"]
     assert scans
@@ -210,20 +219,7 @@ def test_hidden_plans_filter_reads_the_partial_index(staff, thousand_plans):
     request = RequestFactory().get(reverse(CHANGELIST), {"moderation_status__exact": "hidden"})
     request.user = staff
     changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
-    sql, params = changelist.queryset[:100].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE plans_plan")
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0][0]["Plan"]
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
-    found = list(nodes(plan))
+    found = _page_plan_nodes(changelist)
     assert not any(node["Node Type"] == "Sort" for node in found)
     (scan,) = [node for node in found if node.get("Index Name") == "plans_hidden_updated_idx"]
     assert scan["Actual Rows"] == 5
