@@ -382,3 +382,31 @@ def test_copy_table_fills_optional_text_columns_with_an_empty_string():
         seeding.SeedShape(seed=7, users=2, plans=3, activities_per_plan=1), password_hash="x"
     )
     assert list(Plan.objects.values_list("moderation_reason", flat=True)) == ["", "", ""]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_is_vacuumed_for_index_only_scans():
+    """After its commit the seeder vacuums what it loaded: the gallery's COUNT then reads the
+    index alone (no heap fetches) from the first request, as it does once autovacuum passed."""
+    call_command("seed_demo", users=3, plans=60, activities_per_plan=1, seed=41, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+            "AND relname IN ('plans_plan', 'plan_activities', 'accounts_user')"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "plans_plan",
+            "plan_activities",
+            "accounts_user",
+        }
+        cursor.execute("SET enable_seqscan = off")  # a 60-row table would be read whole
+        try:
+            cursor.execute(
+                "EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM plans_plan "
+                "WHERE is_public AND status = 'published' AND moderation_status = 'ok'"
+            )
+            plan = cursor.fetchone()[0][0]["Plan"]["Plans"][0]
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert plan["Node Type"] == "Index Only Scan"
+    assert plan["Heap Fetches"] == 0
