@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.pagination import LargeCountCachingPaginator
 from plans import permissions, selectors, services
 from plans.documents import plan_data_redacted, plan_notes
 from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
@@ -29,8 +30,8 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _page(request, queryset, size: int):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+def _page(request, queryset, size: int, paginator=Paginator):
+    return paginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def _query_without_page(request) -> str:
@@ -71,7 +72,7 @@ def dashboard(request):
 def explore(request):
     """The public gallery: published plans their owners chose to list."""
     gallery = selectors.plan_gallery(params=request.GET)
-    page = _page(request, gallery.qs, GALLERY_PAGE_SIZE)
+    page = _page(request, gallery.qs, GALLERY_PAGE_SIZE, LargeCountCachingPaginator)
     return render(
         request,
         "plans/explore.html",

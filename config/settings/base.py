@@ -237,6 +237,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
 }
+# The public gallery's page counts (config.pagination.LargeCountCachingPaginator): a count of
+# at least this many rows is remembered this many seconds (0 counts every request exactly).
+PAGINATION_COUNT_CACHE_FROM = env.int("PAGINATION_COUNT_CACHE_FROM", default=1000)
+PAGINATION_COUNT_CACHE_SECONDS = env.int("PAGINATION_COUNT_CACHE_SECONDS", default=60)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Wayfarer API",
     "DESCRIPTION": "Plans, itineraries and sharing for third-party apps.",

@@ -24,6 +24,7 @@ from config.etags import (
     expected_version,
 )
 from config.openapi import errors
+from config.pagination import GalleryPagination
 from plans import permissions, selectors, services
 from plans.api.serializers import (
     MemberAddSerializer,
@@ -333,6 +334,7 @@ class PlanMembersApi(generics.GenericAPIView):
 class PublicPlanListApi(generics.ListAPIView):
     serializer_class = PublicPlanSerializer
     filterset_class = PublicPlanApiFilter
+    pagination_class = GalleryPagination
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

@@ -1,0 +1,76 @@
+"""The public gallery remembers large counts for a minute; small lists are always exact."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.api_helpers import client_for
+from tests.factories import PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+GALLERY = "/api/v1/public/plans/"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _public(n: int, **fields):
+    return [PlanFactory(status="published", is_public=True, **fields) for _ in range(n)]
+
+
+def _get(client, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(GALLERY, params or {})
+    assert response.status_code == HTTPStatus.OK
+    counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    return response.json(), len(counts)
+
+
+def test_a_large_count_is_remembered_and_the_page_stays_live(settings):
+    settings.PAGINATION_COUNT_CACHE_FROM = 3
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 60
+    _public(3)
+    client = client_for(None)
+    first, counted = _get(client)
+    assert (first["count"], counted) == (3, 1)
+    newest = _public(1)[0]
+    second, counted = _get(client)
+    assert (second["count"], counted) == (3, 0)  # remembered: no COUNT query
+    assert second["results"][0]["id"] == newest.pk  # the rows themselves are read live
+    cache.clear()
+    assert _get(client)[0]["count"] == 4
+
+
+def test_small_lists_and_each_filter_are_counted_exactly(settings):
+    settings.PAGINATION_COUNT_CACHE_FROM = 5
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 60
+    _public(3, destination="Lisbon")
+    client = client_for(None)
+    for _ in range(2):  # 3 rows, under the threshold: counted on every request
+        page, counted = _get(client)
+        assert (page["count"], counted) == (3, 1)
+    _public(1, destination="Porto")
+    assert _get(client)[0]["count"] == 4
+    assert _get(client, {"destination": "porto"})[0]["count"] == 1
+
+
+def test_the_website_gallery_uses_the_same_counts(client, settings):
+    settings.PAGINATION_COUNT_CACHE_FROM = 2
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 60
+    _public(2)
+    assert client.get(reverse("plans:explore")).context["page_obj"].paginator.count == 2
+    _public(1)
+    assert client.get(reverse("plans:explore")).context["page_obj"].paginator.count == 2
+    settings.PAGINATION_COUNT_CACHE_SECONDS = 0
+    assert client.get(reverse("plans:explore")).context["page_obj"].paginator.count == 3
