@@ -680,6 +680,13 @@ def compare_with_baseline(rows: list[report.Row], args: argparse.Namespace) -> i
     if recorded.get("mode") != ("smoke" if args.smoke else "full"):
         say(f"baseline is a {recorded.get('mode')} run; not compared with this one")
         return 0
+    if recorded.get("scale") != args.scale:
+        # Another data size changes what each endpoint reads: not a like-for-like comparison.
+        say(
+            f"baseline is at {recorded.get('scale', 0):,} plans, this run at {args.scale:,}: "
+            "not compared"
+        )
+        return 0
     comparisons = report.compare(rows, baseline)
     say(
         f"\ncompared with {args.baseline.name} ({recorded.get('scale', 0):,} plans, "
