@@ -370,7 +370,7 @@ def explain_reads(statements: list[str]) -> tuple[float, tuple[str, ...]]:
     return totals[min(len(totals) - 1, int(len(totals) * 0.95))], tuple(sorted(indexes))
 
 
-def count_queries(endpoint: Endpoint, url: str, headers: dict[str, str]) -> QueryProfile:
+def profile_sql(endpoint: Endpoint, url: str, headers: dict[str, str]) -> QueryProfile:
     """The SQL of one warm request through the test client, on every connection.
 
     Every connection is counted (the throttle's upsert runs on its own). BEGIN, COMMIT and
@@ -561,11 +561,12 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
     endpoints, absent = available(chosen, fixtures)
     for endpoint in absent:
         say(f"skipped (no such URL on this branch yet): {endpoint.label}")
-    queries = {}
+    profiles = {}
     for endpoint in endpoints:
         path = endpoint.path.format(**fixtures)
-        profile = count_queries(endpoint, path, headers_for(endpoint, fixtures))
-        queries[endpoint.name] = profile
+        profile = profiles[endpoint.name] = profile_sql(
+            endpoint, path, headers_for(endpoint, fixtures)
+        )
         say(
             f"  {endpoint.label}: {profile.queries} queries, SQL p95 {profile.sql_p95_ms:.2f} ms, "
             f"indexes: {', '.join(profile.indexes) or 'none'}"
@@ -598,6 +599,7 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
                 # What one traveller feels on an idle server, beside the loaded figures.
                 single = {**options, "connections": 1, "threads": 1}
                 idle = wrk.run(wrk_path, target, duration_s=args.idle_duration, **single)
+            profile = profiles[endpoint.name]
             row = report.Row(
                 name=endpoint.name,
                 label=endpoint.label,
@@ -608,10 +610,10 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
                 p90_ms=result.p90_ms,
                 p95_ms=result.p95_ms,
                 p99_ms=result.p99_ms,
-                queries=queries[endpoint.name].queries,
-                transaction_statements=queries[endpoint.name].transaction_statements,
-                sql_p95_ms=queries[endpoint.name].sql_p95_ms,
-                indexes=queries[endpoint.name].indexes,
+                queries=profile.queries,
+                transaction_statements=profile.transaction_statements,
+                sql_p95_ms=profile.sql_p95_ms,
+                indexes=profile.indexes,
                 requests=result.requests,
                 errors=result.failed + (idle.failed if idle else 0),
                 idle_p95_ms=idle.p95_ms if idle and idle.requests else None,
