@@ -5,6 +5,8 @@ from __future__ import annotations
 from ratelimit.store import Decision
 
 DECISIONS_ATTR = "_ratelimit_decisions"
+# A read's hit still in flight (`throttling.SentAheadCheck`), decided here if the view did not.
+SENT_AHEAD_ATTR = "_ratelimit_sent_ahead"
 
 
 def record_decision(request, decision: Decision) -> None:
@@ -37,6 +39,9 @@ class RateLimitHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        check = getattr(request, SENT_AHEAD_ATTR, None)
+        if check is not None:
+            response = check.refusal_response() or response
         decision = binding_decision(request)
         if decision is not None:
             response.headers.setdefault("RateLimit-Limit", str(decision.limit))
@@ -45,3 +50,11 @@ class RateLimitHeadersMiddleware:
             if not decision.allowed:
                 response.headers.setdefault("Retry-After", str(decision.retry_after))
         return response
+
+    def process_exception(self, request, exception):
+        """A read refused where DRF cannot answer it (while its response was rendered)."""
+        from ratelimit.throttling import RateLimited, rendered_refusal
+
+        if isinstance(exception, RateLimited):
+            return rendered_refusal(exception)
+        return None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import selectors
+import time
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.utils import timezone
 
 from ratelimit.rates import Rate
@@ -21,6 +24,8 @@ _UPSERT = """
                   last_request = EXCLUDED.last_request
     RETURNING request_count
 """
+# The same statement for libpq's own placeholders, sent by `send_hit` without waiting.
+_UPSERT_SENT = (_UPSERT % tuple(f"${n}" for n in range(1, 7))).encode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +58,20 @@ def _upsert(connection, params: list) -> int:
         return cursor.fetchone()[0]
 
 
+def _decide(scope: str, rate: Rate, count: int, moment: dt.datetime, reset_at) -> Decision:
+    allowed = count <= rate.limit
+    reset_after = max(1, math.ceil((reset_at - moment).total_seconds()))
+    return Decision(
+        allowed=allowed,
+        scope=scope,
+        limit=rate.limit,
+        remaining=max(0, rate.limit - count),
+        reset_at=reset_at,
+        reset_after=reset_after,
+        retry_after=0 if allowed else reset_after,
+    )
+
+
 def hit(
     *,
     scope: str,
@@ -67,23 +86,138 @@ def hit(
     reset_at = start + dt.timedelta(seconds=rate.period)
     connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
     params = [identifier, identifier_type, scope, start, start.date(), moment]
+    _settle_in_flight(connection)
+    return _decide(scope, rate, _upsert_reconnecting(connection, params), moment, reset_at)
+
+
+def _upsert_reconnecting(connection, params: list) -> int:
     try:
-        count = _upsert(connection, params)
+        return _upsert(connection, params)
     except (InterfaceError, OperationalError):
         # A persistent connection the database dropped (restart, failover): reconnect once.
         # Inside a transaction the caller's work is lost anyway, so the error is theirs.
         if connection.in_atomic_block:
             raise
         connection.close()
-        count = _upsert(connection, params)
-    allowed = count <= rate.limit
-    reset_after = max(1, math.ceil((reset_at - moment).total_seconds()))
-    return Decision(
-        allowed=allowed,
-        scope=scope,
-        limit=rate.limit,
-        remaining=max(0, rate.limit - count),
-        reset_at=reset_at,
-        reset_after=reset_after,
-        retry_after=0 if allowed else reset_after,
-    )
+        return _upsert(connection, params)
+
+
+# Sending now and reading later: the counters' round trip overlaps the request's own work.
+#
+# On a quiet server most of a hit's cost is waiting: for the database backend to wake up and
+# answer, then for this process to be woken by the reply (about 0.4 ms on a 2-core VM, where the
+# statement itself takes 0.05 ms). `send_hit` writes the upsert to the counters' connection and
+# returns at once; `PendingHit.decision()` reads the count when it is needed. Counting is the
+# same single statement, so it stays exact.
+
+_IN_FLIGHT_ATTR = "_ratelimit_in_flight"
+
+
+def can_send_ahead() -> bool:
+    """Whether hits go over a connection of their own, so one can be in flight during the request.
+
+    Not when the counters share the request's connection (tests point the alias at `default`),
+    nor inside a transaction on the counters' connection, where the wait is the caller's.
+    """
+    alias = settings.RATELIMIT_DATABASE_ALIAS
+    return alias != DEFAULT_DB_ALIAS and not connections[alias].in_atomic_block
+
+
+class PendingHit:
+    """An upsert sent on the counters' connection whose answer has not been read yet."""
+
+    def __init__(self, connection, params: list, scope: str, rate: Rate, moment, reset_at):
+        self.connection = connection
+        self.params = params
+        self.scope = scope
+        self.rate = rate
+        self.moment = moment
+        self.reset_at = reset_at
+        self.sent_at = time.perf_counter()
+        self.pgconn = None  # the physical connection it went out on
+        self.count: int | None = None
+
+    def decision(self) -> Decision:
+        """Wait for the count if it has not arrived, and decide; the same answer every call."""
+        if self.count is None:
+            try:
+                self.count = _receive_count(self)
+            except (InterfaceError, OperationalError):
+                # The connection died with the hit in flight: count it again on a new one (in
+                # the rare case that the first got through, this request is counted twice).
+                self.connection.close()
+                self.count = _upsert(self.connection, self.params)
+        return _decide(self.scope, self.rate, self.count, self.moment, self.reset_at)
+
+
+def send_hit(*, scope: str, identifier_type: str, identifier: str, rate: Rate) -> PendingHit:
+    """Send one hit's upsert and return without waiting for its count (see `can_send_ahead`)."""
+    moment = now()
+    start = window_start(moment, rate.period)
+    reset_at = start + dt.timedelta(seconds=rate.period)
+    connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
+    params = [identifier, identifier_type, scope, start, start.date(), moment]
+    pending = PendingHit(connection, params, scope, rate, moment, reset_at)
+    _settle_in_flight(connection)
+    try:
+        connection.ensure_connection()
+        pgconn = pending.pgconn = connection.connection.pgconn
+        sent = [str(value).encode() for value in (*params[:3], start.isoformat())]
+        sent += [start.date().isoformat().encode(), moment.isoformat().encode()]
+        pgconn.send_query_params(_UPSERT_SENT, sent)
+        _flush(pgconn)
+    except (psycopg.Error, InterfaceError, OperationalError):
+        # Dead connection: fall back to the ordinary hit, which reconnects once.
+        connection.close()
+        pending.count = _upsert_reconnecting(connection, params)
+        return pending
+    setattr(connection, _IN_FLIGHT_ATTR, pending)
+    return pending
+
+
+def _wait(pgconn, events: int) -> None:
+    with selectors.DefaultSelector() as selector:
+        selector.register(pgconn.socket, events)
+        selector.select()
+
+
+def _flush(pgconn) -> None:
+    while pgconn.flush():  # 1: not all sent yet (the connection is non-blocking)
+        _wait(pgconn, selectors.EVENT_READ | selectors.EVENT_WRITE)
+
+
+def _receive_count(pending: PendingHit) -> int:
+    connection = pending.connection
+    if getattr(connection, _IN_FLIGHT_ATTR, None) is not pending:
+        raise InterfaceError("this hit is no longer in flight on its connection")
+    setattr(connection, _IN_FLIGHT_ATTR, None)
+    if connection.connection is None or connection.connection.pgconn is not pending.pgconn:
+        raise InterfaceError("the connection was closed with this hit in flight")
+    pgconn = pending.pgconn
+    try:
+        pgconn.consume_input()
+        while pgconn.is_busy():
+            _wait(pgconn, selectors.EVENT_READ)
+            pgconn.consume_input()
+        results = []
+        while (result := pgconn.get_result()) is not None:
+            results.append(result)
+    except psycopg.Error as exc:
+        raise OperationalError(str(exc)) from exc
+    (result,) = results
+    if result.status != psycopg.pq.ExecStatus.TUPLES_OK:
+        with connection.wrap_database_errors:
+            raise psycopg.errors.error_from_result(
+                result, encoding=connection.connection.info.encoding
+            )
+    if connection.queries_logged:  # DEBUG, or a test counting this connection's queries
+        elapsed = time.perf_counter() - pending.sent_at
+        connection.queries_log.append({"sql": _UPSERT.strip(), "time": f"{elapsed:.3f}"})
+    return int(result.get_value(0, 0))
+
+
+def _settle_in_flight(connection) -> None:
+    """Read a hit still in flight on `connection` before it runs anything else."""
+    pending = getattr(connection, _IN_FLIGHT_ATTR, None)
+    if pending is not None:
+        pending.decision()

@@ -1,5 +1,6 @@
 """Tiny views mounted next to the real URLconf, since the real API endpoints live elsewhere."""
 
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.urls import include, path
 from rest_framework.response import Response
@@ -27,6 +28,32 @@ class MissingApi(APIView):
         raise Http404
 
 
+# What CountApi's POSTs did besides the database: a refused write must do nothing at all.
+SIDE_EFFECTS: list[str] = []
+
+
+class CountApi(APIView):
+    """Reads the database in the view (GET) or does work beyond it (POST)."""
+
+    permission_classes = []
+
+    def get(self, request):
+        return Response({"users": get_user_model().objects.count()})
+
+    def post(self, request):
+        SIDE_EFFECTS.append("posted")
+        return Response({"posted": True}, status=201)
+
+
+class LazyApi(APIView):
+    """Its only query runs while the response is rendered (DRF encodes a queryset there)."""
+
+    permission_classes = []
+
+    def get(self, request):
+        return Response({"ids": get_user_model().objects.values_list("id", flat=True)})
+
+
 class ShareApi(APIView):
     permission_classes = []
     throttle_classes = [ApiThrottle, ShareLinkThrottle]
@@ -43,6 +70,8 @@ def invitation_page(request):
 urlpatterns = [
     path("test-api/ping/", PingApi.as_view()),
     path("test-api/missing/", MissingApi.as_view()),
+    path("test-api/count/", CountApi.as_view()),
+    path("test-api/lazy/", LazyApi.as_view()),
     path("test-api/share/<str:token>/", ShareApi.as_view()),
     path("test-web/invitation/", invitation_page),
     path("", include("config.urls")),

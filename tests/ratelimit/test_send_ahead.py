@@ -1,0 +1,165 @@
+"""Reads send their hit ahead on the counters' own connection and decide before touching data.
+
+These run as deployed (`RATELIMIT_DATABASE_ALIAS = "ratelimit"`, its own autocommit connection),
+so they commit and need transactional tests.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+import time_machine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from ratelimit import store
+from ratelimit.models import RateLimit
+from ratelimit.rates import Rate
+from tests.ratelimit import urls as test_urls
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"]),
+    pytest.mark.urls("tests.ratelimit.urls"),
+]
+
+NOON = "2030-03-10T12:00:00Z"
+REFUSAL = {"detail": "Too many requests. Try again in 43200 seconds.", "retry_after": 43200}
+
+
+@pytest.fixture
+def api(rates, settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    rates(api={"ip": "2/day", "user": "3/day"}, share={"ip": "2/hour"})
+    return APIClient()
+
+
+def _view_queries(api, url: str, method: str = "get"):
+    """The response, and the statements that ran on the request's own connection (without the
+    transaction control of ATOMIC_REQUESTS). Only statements that went through are recorded:
+    Django's query log also lists one stopped before it reached the database."""
+    ran: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        ran.append(sql)
+        return result
+
+    with connections["default"].execute_wrapper(record):
+        response = getattr(api, method)(url)
+    return response, ran
+
+
+def _assert_refused(response):
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == REFUSAL
+    assert response["Retry-After"] == "43200"
+    assert (response["RateLimit-Limit"], response["RateLimit-Remaining"]) == ("2", "0")
+
+
+def test_reads_are_counted_by_one_statement_on_the_counters_connection(api):
+    with CaptureQueriesContext(connections["ratelimit"]) as counters:
+        response, view_sql = _view_queries(api, "/test-api/count/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"users": 0}
+    assert [q["sql"].split()[:3] for q in counters.captured_queries] == [
+        ["INSERT", "INTO", "rate_limits"]
+    ]
+    assert len(view_sql) == 1
+    assert "COUNT(*)" in view_sql[0]
+    assert RateLimit.objects.get().request_count == 1
+
+
+@time_machine.travel(NOON, tick=False)
+def test_an_allowed_read_carries_the_headers_of_its_count(api):
+    first = api.get("/test-api/count/")
+    second = api.get("/test-api/ping/")  # no query in the view: decided after it
+    assert (first["RateLimit-Limit"], first["RateLimit-Remaining"]) == ("2", "1")
+    assert (second["RateLimit-Limit"], second["RateLimit-Remaining"]) == ("2", "0")
+    assert first["RateLimit-Reset"] == str(12 * 3600)
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_refused_read_never_runs_the_views_queries(api):
+    api.get("/test-api/count/")
+    api.get("/test-api/count/")
+    refused, view_sql = _view_queries(api, "/test-api/count/")
+    _assert_refused(refused)
+    assert view_sql == []
+    assert RateLimit.objects.get().request_count == 3
+
+
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("url", ["/test-api/ping/", "/test-api/lazy/", "/test-api/missing/"])
+def test_a_refused_read_gets_the_same_429_wherever_it_is_decided(api, url):
+    """After a view with no query (ping, a 404), or while a queryset is rendered (lazy)."""
+    first, second = api.get(url), api.get(url)
+    assert first.status_code == second.status_code != HTTPStatus.TOO_MANY_REQUESTS
+    refused, view_sql = _view_queries(api, url)
+    _assert_refused(refused)
+    assert view_sql == []
+
+
+@time_machine.travel(NOON, tick=False)
+def test_writes_wait_for_their_count_so_a_refused_one_does_nothing(api):
+    test_urls.SIDE_EFFECTS.clear()
+    assert [api.post("/test-api/count/").status_code for _ in range(2)] == [201, 201]
+    refused = api.post("/test-api/count/")
+    _assert_refused(refused)
+    assert test_urls.SIDE_EFFECTS == ["posted", "posted"]
+
+
+def test_a_read_refused_by_the_api_quota_does_not_spend_the_share_quota(api):
+    codes = [api.get(f"/test-api/share/t{n}/").status_code for n in range(3)]
+    assert codes == [HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS]
+    counts = dict(RateLimit.objects.values_list("scope", "request_count"))
+    assert counts == {"api": 3, "share": 2}
+
+
+def test_signed_in_reads_are_counted_per_user(api, user):
+    api.force_authenticate(user)
+    codes = [api.get("/test-api/count/").status_code for _ in range(4)]
+    assert codes == [HTTPStatus.OK] * 3 + [HTTPStatus.TOO_MANY_REQUESTS]
+    row = RateLimit.objects.get()
+    assert (row.identifier_type, row.identifier, row.request_count) == ("user", str(user.pk), 4)
+
+
+DAILY_3 = Rate(3, 86400)
+
+
+def _send():
+    return store.send_hit(scope="api", identifier_type="ip", identifier="203.0.113.7", rate=DAILY_3)
+
+
+def test_a_hit_nobody_read_is_read_before_the_next_one(settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    _send()  # a view called without the middleware leaves it in flight
+    assert _send().decision().remaining == 1
+    assert (
+        store.hit(
+            scope="api", identifier_type="ip", identifier="203.0.113.7", rate=Rate(3, 86400)
+        ).remaining
+        == 0
+    )
+    assert RateLimit.objects.get().request_count == 3
+
+
+def test_a_dead_connection_is_reopened_to_send_the_hit(settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    assert _send().decision().remaining == 2
+    connections["ratelimit"].connection.close()  # what a database restart does to it
+    assert _send().decision().remaining == 1
+    assert RateLimit.objects.get().request_count == 2
+
+
+def test_a_connection_lost_with_the_hit_in_flight_still_gives_an_answer(settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    pending = _send()
+    connections["ratelimit"].connection.close()
+    decision = pending.decision()
+    # Counted again on a new connection; if the first send got through it counted too.
+    count = RateLimit.objects.get().request_count
+    assert count in (1, 2)
+    assert (decision.allowed, decision.remaining) == (True, 3 - count)
