@@ -4,6 +4,7 @@ Run after `make bench` has seeded `wayfarer_bench` (the same database, settings 
 
     .venv/bin/python bench/page_profile.py                  # plan page, 50 activities
     .venv/bin/python bench/page_profile.py --page admin     # admin plan changelist
+    .venv/bin/python bench/page_profile.py --page api-list  # API plan list (token, throttle)
     .venv/bin/python bench/page_profile.py --profile        # plus the top cProfile entries
 
 It sends `--requests` GETs through Django's test client in this process (no server, no
@@ -31,7 +32,7 @@ from bench import run  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--page", choices=["plan", "admin"], default="plan")
+    parser.add_argument("--page", choices=["plan", "admin", "api-list"], default="plan")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="print the top cProfile entries")
     parser.add_argument("--sql", action="store_true", help="print each query of one request")
@@ -63,9 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.page == "plan":
         client.force_login(plan.user)
         path = plan.get_absolute_url()
-    else:
+    elif args.page == "admin":
         client.force_login(staff)
         path = f"/{settings.ADMIN_URL}plans/plan/"
+    else:  # the bench's own token (re-issued here), for the bench traveller
+        fixtures = run.prepare_fixtures()
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}")
+        path = "/api/v1/plans/"
 
     response = client.get(path)
     assert response.status_code == 200, response.status_code
