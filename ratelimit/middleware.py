@@ -30,18 +30,24 @@ def binding_decision(request) -> Decision | None:
 class RateLimitHeadersMiddleware:
     """Adds `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset`, and `Retry-After` on 429.
 
-    Reads only what the limiter stored on the request: no database work, so responses that no
-    limiter saw (health probes, static files) get no headers and cost nothing.
+    Reads what the limiters stored on the request, and finishes an API read whose hit was sent
+    ahead (`throttling.SentAheadCheck`): waits for its count if the view never ran a query, and
+    answers 429 if it was refused. Responses no limiter saw (health probes, static files) get
+    no headers and cost nothing.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
-        check = getattr(request, SENT_AHEAD_ATTR, None)
+        try:
+            response = self.get_response(request)
+        finally:
+            check = getattr(request, SENT_AHEAD_ATTR, None)
+            if check is not None:
+                check.unwrap()  # whatever happened, nothing of this request stays installed
         if check is not None:
-            response = check.refusal_response() or response
+            response = check.finish(response)
         decision = binding_decision(request)
         if decision is not None:
             response.headers.setdefault("RateLimit-Limit", str(decision.limit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import selectors
@@ -10,7 +11,13 @@ from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.utils import timezone
 
 from ratelimit.rates import Rate
@@ -86,7 +93,7 @@ def hit(
     reset_at = start + dt.timedelta(seconds=rate.period)
     connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
     params = [identifier, identifier_type, scope, start, start.date(), moment]
-    _settle_in_flight(connection)
+    _read_hit_in_flight(connection)
     return _decide(scope, rate, _upsert_reconnecting(connection, params), moment, reset_at)
 
 
@@ -136,17 +143,18 @@ class PendingHit:
         self.sent_at = time.perf_counter()
         self.pgconn = None  # the physical connection it went out on
         self.count: int | None = None
+        self.error: Exception | None = None
 
     def decision(self) -> Decision:
-        """Wait for the count if it has not arrived, and decide; the same answer every call."""
-        if self.count is None:
+        """Wait for the count if it has not arrived, and decide; the same answer (or the same
+        database error) on every call."""
+        if self.count is None and self.error is None:
             try:
-                self.count = _receive_count(self)
-            except (InterfaceError, OperationalError):
-                # The connection died with the hit in flight: count it again on a new one (in
-                # the rare case that the first got through, this request is counted twice).
-                self.connection.close()
-                self.count = _upsert(self.connection, self.params)
+                self.count = _read_count(self)
+            except DatabaseError as exc:
+                self.error = exc
+        if self.error is not None:
+            raise self.error
         return _decide(self.scope, self.rate, self.count, self.moment, self.reset_at)
 
 
@@ -158,7 +166,7 @@ def send_hit(*, scope: str, identifier_type: str, identifier: str, rate: Rate) -
     connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
     params = [identifier, identifier_type, scope, start, start.date(), moment]
     pending = PendingHit(connection, params, scope, rate, moment, reset_at)
-    _settle_in_flight(connection)
+    _read_hit_in_flight(connection)
     try:
         connection.ensure_connection()
         pgconn = pending.pgconn = connection.connection.pgconn
@@ -175,24 +183,30 @@ def send_hit(*, scope: str, identifier_type: str, identifier: str, rate: Rate) -
     return pending
 
 
-def _wait(pgconn, events: int) -> None:
+def _wait(pgconn, events: int) -> int:
     with selectors.DefaultSelector() as selector:
         selector.register(pgconn.socket, events)
-        selector.select()
+        return selector.select()[0][1]
 
 
 def _flush(pgconn) -> None:
-    while pgconn.flush():  # 1: not all sent yet (the connection is non-blocking)
-        _wait(pgconn, selectors.EVENT_READ | selectors.EVENT_WRITE)
+    """Send what libpq buffered; the connection is non-blocking (libpq's PQflush protocol)."""
+    while pgconn.flush():
+        if _wait(pgconn, selectors.EVENT_READ | selectors.EVENT_WRITE) & selectors.EVENT_READ:
+            pgconn.consume_input()
 
 
-def _receive_count(pending: PendingHit) -> int:
+def _read_count(pending: PendingHit) -> int:
     connection = pending.connection
-    if getattr(connection, _IN_FLIGHT_ATTR, None) is not pending:
-        raise InterfaceError("this hit is no longer in flight on its connection")
-    setattr(connection, _IN_FLIGHT_ATTR, None)
-    if connection.connection is None or connection.connection.pgconn is not pending.pgconn:
-        raise InterfaceError("the connection was closed with this hit in flight")
+    if getattr(connection, _IN_FLIGHT_ATTR, None) is pending:
+        setattr(connection, _IN_FLIGHT_ATTR, None)
+    raw = connection.connection
+    if raw is None or raw.closed or raw.pgconn is not pending.pgconn:
+        # Closed here after the whole statement went out: the server ran it before it read the
+        # close, so read what it counted instead of counting the hit twice.
+        if raw is not None and raw.closed:
+            connection.close()
+        return _count_of_sent_hit(connection, pending.params)
     pgconn = pending.pgconn
     try:
         pgconn.consume_input()
@@ -202,22 +216,47 @@ def _receive_count(pending: PendingHit) -> int:
         results = []
         while (result := pgconn.get_result()) is not None:
             results.append(result)
-    except psycopg.Error as exc:
-        raise OperationalError(str(exc)) from exc
+    except psycopg.OperationalError:
+        # The server went away with the hit in flight (restart, failover), most likely
+        # without committing it: count it on a new connection.
+        connection.close()
+        return _upsert(connection, pending.params)
     (result,) = results
     if result.status != psycopg.pq.ExecStatus.TUPLES_OK:
         with connection.wrap_database_errors:
-            raise psycopg.errors.error_from_result(
-                result, encoding=connection.connection.info.encoding
-            )
+            raise psycopg.errors.error_from_result(result, encoding=raw.info.encoding)
     if connection.queries_logged:  # DEBUG, or a test counting this connection's queries
         elapsed = time.perf_counter() - pending.sent_at
         connection.queries_log.append({"sql": _UPSERT.strip(), "time": f"{elapsed:.3f}"})
     return int(result.get_value(0, 0))
 
 
-def _settle_in_flight(connection) -> None:
-    """Read a hit still in flight on `connection` before it runs anything else."""
+_SENT_HIT_COUNT = """
+    SELECT request_count FROM rate_limits
+    WHERE identifier = %s AND identifier_type = %s AND scope = %s AND window_start = %s
+"""
+
+
+def _count_of_sent_hit(connection, params: list) -> int:
+    """The count a sent hit left, read without counting again (upserted if it is not there)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SENT_HIT_COUNT, params[:4])
+        row = cursor.fetchone()
+    return row[0] if row is not None else _upsert(connection, params)
+
+
+def has_hit_in_flight(connection) -> bool:
+    """Whether a hit sent on `connection` has not been read yet."""
+    return getattr(connection, _IN_FLIGHT_ATTR, None) is not None
+
+
+def _read_hit_in_flight(connection) -> None:
+    """Read a hit nobody read (its request ended without deciding) before the next statement.
+
+    Its count is kept for whoever still holds it; a database error belongs to that request,
+    not to the one about to use the connection, so it is not raised here.
+    """
     pending = getattr(connection, _IN_FLIGHT_ATTR, None)
     if pending is not None:
-        pending.decision()
+        with contextlib.suppress(DatabaseError):
+            pending.decision()

@@ -11,13 +11,17 @@ and the body `{"detail": "Too many requests. Try again in 37 seconds.", "retry_a
 
 Reads do not wait for the count. For GET, HEAD and OPTIONS the upsert is sent on the counters'
 connection (`store.send_hit`) and the view goes on; the count is read before the view's first
-SQL statement on any other connection (`SentAheadCheck`, an execute wrapper), or when the view
-returns without one (`RateLimitHeadersMiddleware`). A refused read therefore never reaches the
-database either, its round trip overlaps the Python work between the throttle and the first
-query, and writes, which may have other side effects, still wait for their count up front.
+SQL statement through Django's cursors on any other connection (`SentAheadCheck`, an execute
+wrapper), or when the view returns without one (`RateLimitHeadersMiddleware`). The round trip
+thus overlaps the Python work between the throttle and the first query. A refused read runs
+none of the view's SQL (the refusal is raised again on every statement, so view code that
+catches it gains nothing) and is answered 429 whatever the view returned. Writes, which may
+have side effects outside the database, wait for their count up front.
 """
 
 from __future__ import annotations
+
+from http import HTTPStatus
 
 from django.db import connections
 from rest_framework import exceptions
@@ -63,7 +67,7 @@ class DatabaseThrottle(BaseThrottle):
         http_request = request._request
         earlier = getattr(http_request, SENT_AHEAD_ATTR, None)
         if earlier is not None:
-            earlier.settle()  # an earlier throttle's refusal stops this one from counting
+            earlier.enforce()  # an earlier throttle's refusal stops this one from counting
         identifier_type, identifier = self.get_identity(request)
         hit = {
             "scope": self.scope,
@@ -99,10 +103,11 @@ class ShareLinkThrottle(DatabaseThrottle):
 
 
 class SentAheadCheck:
-    """A read's hit in flight: decided before the first SQL statement of the view, or after it.
+    """A read's hit in flight, enforced before the view's first SQL statement.
 
-    Installed as an execute wrapper on every connection but the counters' own, so nothing the
-    view asks of the database runs before the count is known.
+    It is the outermost execute wrapper on every connection but the counters' own (so other
+    wrappers, which push and pop at the end of the list, never see a refused statement), and
+    stays there until the response is finished (`finish`, called by the headers middleware).
     """
 
     def __init__(self, http_request, pending: store.PendingHit):
@@ -111,34 +116,44 @@ class SentAheadCheck:
         self.decision: store.Decision | None = None
         self.wrapped = [c for c in connections.all() if c is not pending.connection]
         for connection in self.wrapped:
-            connection.execute_wrappers.append(self)
+            connection.execute_wrappers.insert(0, self)
         setattr(http_request, SENT_AHEAD_ATTR, self)
 
     def __call__(self, execute, sql, params, many, context):
-        self.settle()
+        self.enforce()
         return execute(sql, params, many, context)
 
     def decide(self) -> store.Decision:
-        """Read the count (once) and record the decision for the headers; never raises a refusal."""
+        """Wait for the count (once) and record the decision for the headers.
+
+        Raises the database's error if the count could not be read, not a refusal.
+        """
         if self.decision is None:
-            for connection in self.wrapped:
-                connection.execute_wrappers.remove(self)
-            setattr(self.request, SENT_AHEAD_ATTR, None)
             self.decision = self.pending.decision()
             record_decision(self.request, self.decision)
         return self.decision
 
-    def settle(self) -> None:
+    def enforce(self) -> None:
         """Raise the refusal, if it is one, where DRF turns it into the 429 response."""
         decision = self.decide()
-        if not decision.allowed:
+        if decision.allowed:
+            self.unwrap()  # nothing left to guard
+        else:
             raise RateLimited(decision)
 
-    def refusal_response(self):
-        """The 429 for a refused read whose view finished without touching the database."""
+    def unwrap(self) -> None:
+        for connection in self.wrapped:
+            if self in connection.execute_wrappers:
+                connection.execute_wrappers.remove(self)
+
+    def finish(self, response):
+        """The response to send: the view's, or the 429 if the read was refused."""
+        self.unwrap()
+        setattr(self.request, SENT_AHEAD_ATTR, None)
         decision = self.decide()
-        if decision.allowed:
-            return None
+        if decision.allowed or response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+            return response
+        response.close()  # a streamed or file response holds resources until closed
         return rendered_refusal(RateLimited(decision))
 
 

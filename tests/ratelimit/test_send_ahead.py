@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from ratelimit import store
 from ratelimit.models import RateLimit
 from ratelimit.rates import Rate
+from tests.factories import PlanFactory
 from tests.ratelimit import urls as test_urls
 
 pytestmark = [
@@ -33,6 +34,14 @@ def api(rates, settings):
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
     rates(api={"ip": "2/day", "user": "3/day"}, share={"ip": "2/hour"})
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_behind():
+    """After every request: no check installed on any connection, no hit left unread."""
+    yield
+    assert [c.alias for c in connections.all() if c.execute_wrappers] == []
+    assert not store.has_hit_in_flight(connections["ratelimit"])
 
 
 def _view_queries(api, url: str, method: str = "get"):
@@ -72,6 +81,11 @@ def test_reads_are_counted_by_one_statement_on_the_counters_connection(api):
     assert RateLimit.objects.get().request_count == 1
 
 
+def test_the_view_starts_before_the_count_is_read(api):
+    assert api.get("/test-api/in-flight/").json() == {"in_flight": True}
+    assert RateLimit.objects.get().request_count == 1
+
+
 @time_machine.travel(NOON, tick=False)
 def test_an_allowed_read_carries_the_headers_of_its_count(api):
     first = api.get("/test-api/count/")
@@ -100,6 +114,41 @@ def test_a_refused_read_gets_the_same_429_wherever_it_is_decided(api, url):
     refused, view_sql = _view_queries(api, url)
     _assert_refused(refused)
     assert view_sql == []
+
+
+@time_machine.travel(NOON, tick=False)
+def test_view_code_that_catches_the_refusal_still_gets_a_429_and_no_data(api):
+    api.get("/test-api/ping/")
+    api.get("/test-api/ping/")
+    refused, view_sql = _view_queries(api, "/test-api/forgiving/")
+    _assert_refused(refused)
+    assert view_sql == []
+
+
+@time_machine.travel(NOON, tick=False)
+def test_options_on_a_plan_is_refused_like_any_read(api, user):
+    """DRF's metadata catches API errors around `get_object()`; the refusal must not vanish."""
+    plan = PlanFactory(user=user)
+    api.force_authenticate(user)
+    assert [api.get("/test-api/ping/").status_code for _ in range(3)] == [HTTPStatus.OK] * 3
+    refused = api.options(f"/api/v1/plans/{plan.pk}/")
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert refused["Retry-After"] == "43200"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_head_is_refused_like_get(api):
+    api.get("/test-api/count/")
+    api.get("/test-api/count/")
+    refused = api.head("/test-api/count/")
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert refused["Retry-After"] == "43200"
+
+
+def test_a_view_opening_its_own_execute_wrapper_keeps_both_in_order(api):
+    response = api.get("/test-api/wrapped-ping/")
+    assert response.status_code == HTTPStatus.OK
+    assert response["RateLimit-Remaining"] == "1"
 
 
 @time_machine.travel(NOON, tick=False)
@@ -154,12 +203,36 @@ def test_a_dead_connection_is_reopened_to_send_the_hit(settings):
     assert RateLimit.objects.get().request_count == 2
 
 
-def test_a_connection_lost_with_the_hit_in_flight_still_gives_an_answer(settings):
+@pytest.mark.parametrize("close", ["psycopg", "django"])
+def test_a_hit_in_flight_when_its_connection_is_closed_is_counted_once(settings, close):
+    """The whole statement was sent, so the server ran it: its count is read, not made again."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
     pending = _send()
-    connections["ratelimit"].connection.close()
-    decision = pending.decision()
-    # Counted again on a new connection; if the first send got through it counted too.
-    count = RateLimit.objects.get().request_count
-    assert count in (1, 2)
-    assert (decision.allowed, decision.remaining) == (True, 3 - count)
+    if close == "psycopg":
+        connections["ratelimit"].connection.close()
+    else:
+        connections["ratelimit"].close()  # as at the end of a request, CONN_MAX_AGE passed
+    assert (pending.decision().allowed, pending.decision().remaining) == (True, 2)
+    assert RateLimit.objects.get().request_count == 1
+
+
+def test_a_hit_nobody_read_is_not_counted_again_after_its_connection_closed(settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    _send()
+    connections["ratelimit"].close()
+    assert _send().decision().remaining == 1
+    assert RateLimit.objects.get().request_count == 2
+
+
+@time_machine.travel("2030-03-10T23:59:59.123456-05:00", tick=False)
+def test_a_hit_sent_ahead_stores_the_same_window_and_time_as_a_waited_one(settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    store.send_hit(scope="api", identifier_type="ip", identifier="a", rate=DAILY_3).decision()
+    store.hit(scope="api", identifier_type="ip", identifier="b", rate=DAILY_3)
+    sent, waited = (RateLimit.objects.get(identifier=name) for name in "ab")
+    assert (sent.window_start, sent.reset_date, sent.last_request) == (
+        waited.window_start,
+        waited.reset_date,
+        waited.last_request,
+    )
+    assert sent.reset_date.isoformat() == "2030-03-11"  # 04:59 UTC on the 11th

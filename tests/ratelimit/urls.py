@@ -1,11 +1,13 @@
 """Tiny views mounted next to the real URLconf, since the real API endpoints live elsewhere."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 from django.http import Http404, HttpResponse
 from django.urls import include, path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ratelimit import store
 from ratelimit.decorators import by_ip, by_user, ratelimit
 from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
 
@@ -54,6 +56,42 @@ class LazyApi(APIView):
         return Response({"ids": get_user_model().objects.values_list("id", flat=True)})
 
 
+class InFlightApi(APIView):
+    """Says whether the request's hit was still unread on the counters' connection."""
+
+    permission_classes = []
+
+    def get(self, request):
+        return Response({"in_flight": store.has_hit_in_flight(connections["ratelimit"])})
+
+
+class ForgivingApi(APIView):
+    """Falls back when a query fails, as plenty of real code does; then queries again."""
+
+    permission_classes = []
+
+    def get(self, request):
+        try:
+            count = get_user_model().objects.count()
+        except Exception:
+            count = None
+        return Response({"count": count, "ids": list(get_user_model().objects.values("id"))})
+
+
+def _passing_through(execute, sql, params, many, context):
+    return execute(sql, params, many, context)
+
+
+def with_own_execute_wrapper(view):
+    """A decorator opening its own execute wrapper, as query loggers and tracers do."""
+
+    def wrapped(request, *args, **kwargs):
+        with connection.execute_wrapper(_passing_through):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 class ShareApi(APIView):
     permission_classes = []
     throttle_classes = [ApiThrottle, ShareLinkThrottle]
@@ -72,6 +110,9 @@ urlpatterns = [
     path("test-api/missing/", MissingApi.as_view()),
     path("test-api/count/", CountApi.as_view()),
     path("test-api/lazy/", LazyApi.as_view()),
+    path("test-api/in-flight/", InFlightApi.as_view()),
+    path("test-api/forgiving/", ForgivingApi.as_view()),
+    path("test-api/wrapped-ping/", with_own_execute_wrapper(PingApi.as_view())),
     path("test-api/share/<str:token>/", ShareApi.as_view()),
     path("test-web/invitation/", invitation_page),
     path("", include("config.urls")),
