@@ -6,9 +6,45 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
+
+
+class PageFirstPaginator(Paginator):
+    """Django's paginator, reading the page before the count and counting only when needed.
+
+    Most lists a traveller pages through (their plans, a plan's activities or members) fit on
+    one page. Django counts first; here a page with fewer rows than a full one gives the count
+    itself (the rows before it plus its own), so only a full page runs a COUNT. A page past the
+    end is empty and refused without a count (DRF answers 404).
+    """
+
+    def page(self, number):
+        if "count" in self.__dict__ or self.orphans:
+            return super().page(number)
+        number = self._validate_without_count(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if 0 < len(rows) < self.per_page or (number == 1 and not rows):
+            self.count = bottom + len(rows)  # fills the cached_property
+        elif not rows:
+            raise EmptyPage(self.error_messages["no_results"])
+        if not rows and not self.allow_empty_first_page:
+            raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows, number, self)
+
+    def _validate_without_count(self, number) -> int:
+        """`validate_number` but for the last page, which is known only with the rows."""
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
 
 
 class LargeCountCachingPaginator(Paginator):
@@ -46,6 +82,7 @@ class PageNumberSizePagination(PageNumberPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+    django_paginator_class = PageFirstPaginator
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

@@ -74,3 +74,56 @@ def test_the_website_gallery_uses_the_same_counts(client, settings):
     assert client.get(reverse("plans:explore")).context["page_obj"].paginator.count == 2
     settings.PAGINATION_COUNT_CACHE_SECONDS = 0
     assert client.get(reverse("plans:explore")).context["page_obj"].paginator.count == 3
+
+
+# --- every other API list: the page first, a COUNT only for a full page -----------------------
+
+PLANS = "/api/v1/plans/"
+
+
+def _plans_page(client, params):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PLANS, params)
+    counts = [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    return response, len(counts)
+
+
+@pytest.fixture
+def owner_of_five(user):
+    for _ in range(5):
+        PlanFactory(user=user)
+    return client_for(user)
+
+
+def test_a_page_that_is_not_full_is_its_own_count(owner_of_five):
+    response, counted = _plans_page(owner_of_five, {"page_size": 20})
+    body = response.json()
+    assert (body["count"], len(body["results"]), body["next"], counted) == (5, 5, None, 0)
+    last, counted = _plans_page(owner_of_five, {"page_size": 2, "page": 3})
+    body = last.json()
+    assert (body["count"], len(body["results"]), body["next"], counted) == (5, 1, None, 0)
+    assert body["previous"].endswith("page=2&page_size=2")
+
+
+def test_a_full_page_is_counted(owner_of_five):
+    response, counted = _plans_page(owner_of_five, {"page_size": 2})
+    body = response.json()
+    assert (body["count"], len(body["results"]), counted) == (5, 2, 1)
+    assert body["next"].endswith("page=2&page_size=2")
+    exact, counted = _plans_page(owner_of_five, {"page_size": 5})
+    assert (exact.json()["count"], exact.json()["next"], counted) == (5, None, 1)
+
+
+def test_an_empty_list_and_pages_past_the_end(owner_of_five, other_user):
+    empty, counted = _plans_page(client_for(other_user), {})
+    assert (empty.json()["count"], empty.json()["results"], counted) == (0, [], 0)
+    past, counted = _plans_page(owner_of_five, {"page_size": 5, "page": 2})
+    assert (past.status_code, counted) == (HTTPStatus.NOT_FOUND, 0)
+    assert _plans_page(owner_of_five, {"page": "two"})[0].status_code == HTTPStatus.NOT_FOUND
+    assert _plans_page(owner_of_five, {"page": 0})[0].status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_last_page_by_name(owner_of_five):
+    response, _ = _plans_page(owner_of_five, {"page_size": 2, "page": "last"})
+    body = response.json()
+    assert (body["count"], len(body["results"]), body["next"]) == (5, 1, None)
