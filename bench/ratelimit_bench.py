@@ -42,7 +42,7 @@ from accounts.models import User  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from ratelimit import store  # noqa: E402
 from ratelimit.rates import Rate  # noqa: E402
-from ratelimit.throttling import ApiThrottle, SentAheadCheck  # noqa: E402
+from ratelimit.throttling import ApiThrottle, SentAheadCheck, send_hits_ahead  # noqa: E402
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -86,9 +86,10 @@ class PlanListUnthrottled(PlanListThrottled):
     throttle_classes = []
 
 
+# As every route of the real API (`config.api`): reads send their hit ahead.
 urlpatterns = [
-    path("on/", PlanListThrottled.as_view()),
-    path("off/", PlanListUnthrottled.as_view()),
+    path("on/", send_hits_ahead(PlanListThrottled.as_view())),
+    path("off/", send_hits_ahead(PlanListUnthrottled.as_view())),
 ]
 
 

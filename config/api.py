@@ -1,6 +1,7 @@
 """The versioned API: each app's `api/urls.py` is mounted under /api/v1/.
 
-Reads run in autocommit, writes in one transaction each (see `reads_in_autocommit`).
+Reads run in autocommit, writes in one transaction each (see `reads_in_autocommit`); reads send
+their rate-limit hit ahead (`ratelimit.throttling.send_hits_ahead`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.db import transaction
 from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import SAFE_METHODS
+
+from ratelimit.throttling import send_hits_ahead
 
 
 def reads_in_autocommit(view):
@@ -35,13 +38,14 @@ def reads_in_autocommit(view):
 
 
 def _routes(module_name: str):
-    """An app's API routes (a flat list of `path()`s), each view behind `reads_in_autocommit`."""
+    """An app's API routes (a flat list of `path()`s), each view behind `reads_in_autocommit`
+    and `send_hits_ahead` (reads do not wait for the rate limiter's count)."""
     module = import_module(module_name)
     patterns = []
     for pattern in module.urlpatterns:
         if not isinstance(pattern, URLPattern):
             raise TypeError(f"{module_name}: API routes are plain path()s, not includes")
-        callback = reads_in_autocommit(pattern.callback)
+        callback = reads_in_autocommit(send_hits_ahead(pattern.callback))
         patterns.append(URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name))
     return include((patterns, module.app_name))
 

@@ -9,21 +9,24 @@ anonymous clients are counted per IP (`RATELIMIT_RATES["api"]["ip"]`), signed-in
 A refused request is answered by DRF's exception handler with status 429, a `Retry-After` header
 and the body `{"detail": "Too many requests. Try again in 37 seconds.", "retry_after": 37}`.
 
-Reads do not wait for the count. For GET, HEAD and OPTIONS the upsert is sent on the counters'
-connection (`store.send_hit`) and the view goes on; the count is read before the view's first
-SQL statement through Django's cursors on any other connection (`SentAheadCheck`, an execute
-wrapper), or when the view returns without one (`RateLimitHeadersMiddleware`). The round trip
-thus overlaps the Python work between the throttle and the first query. A refused read runs
-none of the view's SQL (the refusal is raised again on every statement, so view code that
-catches it gains nothing) and is answered 429 whatever the view returned. Writes, which may
-have side effects outside the database, wait for their count up front.
+In views wrapped by `send_hits_ahead` (every route of the versioned API, see `config.api`),
+reads do not wait for their count. For GET, HEAD and OPTIONS the upsert is sent on the
+counters' connection (`store.send_hit`) and the view goes on; the count is read before the
+view's first SQL statement through Django's cursors on any other connection (`SentAheadCheck`,
+an execute wrapper), or when the view returns without one. The round trip thus overlaps the
+Python work between the throttle and the first query. A refused read runs none of the view's
+SQL (the refusal is raised again on every statement, so view code that catches it gains
+nothing) and is answered 429 whatever the view returned. Writes, which may have side effects
+outside the database, and views called any other way (a test's request factory, a sub-request)
+wait for their count up front.
 """
 
 from __future__ import annotations
 
+import functools
 from http import HTTPStatus
 
-from django.db import connections
+from django.db import Error, connections
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
@@ -32,7 +35,7 @@ from rest_framework.throttling import BaseThrottle
 
 from ratelimit import store
 from ratelimit.ip import client_ip
-from ratelimit.middleware import SENT_AHEAD_ATTR, record_decision
+from ratelimit.middleware import record_decision
 from ratelimit.rates import rate_for
 
 
@@ -75,7 +78,11 @@ class DatabaseThrottle(BaseThrottle):
             "identifier": identifier,
             "rate": rate_for(self.scope, identifier_type),
         }
-        if request.method in SAFE_METHODS and store.can_send_ahead():
+        if (
+            request.method in SAFE_METHODS
+            and getattr(http_request, SENDS_AHEAD_ATTR, False)
+            and store.can_send_ahead()
+        ):
             SentAheadCheck(http_request, store.send_hit(**hit))
             return True
         decision = store.hit(**hit)
@@ -102,12 +109,41 @@ class ShareLinkThrottle(DatabaseThrottle):
         return "ip", client_ip(request)
 
 
+# On the HttpRequest: True while `send_hits_ahead` runs the view; the read's check, once sent.
+SENDS_AHEAD_ATTR = "_ratelimit_sends_ahead"
+SENT_AHEAD_ATTR = "_ratelimit_sent_ahead"
+
+
+def send_hits_ahead(view):
+    """Let the view's reads send their hit ahead, and decide them by the time it returns.
+
+    The check is removed here whatever happens, so nothing of one request stays installed on a
+    connection; a hit still unread when the view raised is read at the next use of the
+    counters' connection (`store.send_hit` and `store.hit` do that first).
+    """
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        setattr(request, SENDS_AHEAD_ATTR, True)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            setattr(request, SENDS_AHEAD_ATTR, False)
+            check = getattr(request, SENT_AHEAD_ATTR, None)
+            setattr(request, SENT_AHEAD_ATTR, None)
+            if check is not None:
+                check.unwrap()
+        return response if check is None else check.finish(response)
+
+    return wrapped
+
+
 class SentAheadCheck:
     """A read's hit in flight, enforced before the view's first SQL statement.
 
-    It is the outermost execute wrapper on every connection but the counters' own (so other
-    wrappers, which push and pop at the end of the list, never see a refused statement), and
-    stays there until the response is finished (`finish`, called by the headers middleware).
+    It is the outermost execute wrapper on every connection but the counters' own, so other
+    wrappers, which push and pop at the end of the list, never see a refused statement. An
+    allowed read removes it at once; a refused one leaves it raising until the view returns.
     """
 
     def __init__(self, http_request, pending: store.PendingHit):
@@ -147,14 +183,21 @@ class SentAheadCheck:
                 connection.execute_wrappers.remove(self)
 
     def finish(self, response):
-        """The response to send: the view's, or the 429 if the read was refused."""
-        self.unwrap()
-        setattr(self.request, SENT_AHEAD_ATTR, None)
-        decision = self.decide()
+        """The response to send once the view returned: its own, or the 429 if refused."""
+        try:
+            decision = self.decide()
+        except Error:
+            if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                return response  # the view already failed on this error and reported it
+            response.close()
+            raise
         if decision.allowed or response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
             return response
-        response.close()  # a streamed or file response holds resources until closed
-        return rendered_refusal(RateLimited(decision))
+        refusal = rendered_refusal(RateLimited(decision))
+        # Whatever the view's response holds open (a file, a stream) is released with the
+        # refusal, at the end of the request, like the response it replaces would have been.
+        refusal._resource_closers.extend(response._resource_closers)
+        return refusal
 
 
 def rendered_refusal(exc: RateLimited):

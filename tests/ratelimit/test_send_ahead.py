@@ -10,9 +10,10 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
-from django.db import connections
+from django.core.signals import got_request_exception, request_finished
+from django.db import OperationalError, connections
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from ratelimit import store
 from ratelimit.models import RateLimit
@@ -143,6 +144,59 @@ def test_head_is_refused_like_get(api):
     refused = api.head("/test-api/count/")
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert refused["Retry-After"] == "43200"
+
+
+def test_views_called_directly_wait_for_their_count(api):
+    """Outside `send_hits_ahead` (a request factory, a task) nothing is left to decide later."""
+    view = test_urls.InFlightApi.as_view()
+    responses = [view(APIRequestFactory().get("/x/")) for _ in range(3)]
+    assert [r.status_code for r in responses] == [HTTPStatus.OK] * 2 + [429]
+    assert responses[0].data == {"in_flight": False}
+    assert RateLimit.objects.get().request_count == 3
+
+
+def test_an_internal_sub_request_waits_and_leaves_nothing_behind(api):
+    assert api.get("/test-api/sub-request/").json() == {"inner": 200, "count": 0}
+    assert RateLimit.objects.get().request_count == 2
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_refused_read_ends_the_request_once(api):
+    api.get("/test-api/ping/")
+    api.get("/test-api/ping/")
+    finished = []
+
+    def count(**kwargs):
+        finished.append(kwargs)
+
+    request_finished.connect(count)
+    try:
+        _assert_refused(api.get("/test-api/ping/"))
+    finally:
+        request_finished.disconnect(count)
+    assert len(finished) == 1
+
+
+def test_a_count_that_cannot_be_read_fails_the_read_once(api, monkeypatch):
+    def unreadable(pending):
+        raise OperationalError("the counters' database is gone")
+
+    monkeypatch.setattr(store, "_read_count", unreadable)
+    api.raise_request_exception = False
+    reported = []
+
+    def report(**kwargs):
+        reported.append(kwargs)
+
+    got_request_exception.connect(report)
+    try:
+        failed = api.get("/test-api/count/")
+    finally:
+        got_request_exception.disconnect(report)
+    assert failed.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert len(reported) == 1
+    monkeypatch.undo()  # the next hit starts on a fresh connection
+    assert api.get("/test-api/count/").status_code == HTTPStatus.OK
 
 
 def test_a_view_opening_its_own_execute_wrapper_keeps_both_in_order(api):

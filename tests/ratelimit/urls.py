@@ -1,15 +1,19 @@
-"""Tiny views mounted next to the real URLconf, since the real API endpoints live elsewhere."""
+"""Tiny views mounted next to the real URLconf, since the real API endpoints live elsewhere.
+
+API views are wrapped in `send_hits_ahead`, as every route of the real API is (`config.api`).
+"""
 
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.http import Http404, HttpResponse
 from django.urls import include, path
 from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from ratelimit import store
 from ratelimit.decorators import by_ip, by_user, ratelimit
-from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
+from ratelimit.throttling import ApiThrottle, ShareLinkThrottle, send_hits_ahead
 
 
 class PingApi(APIView):
@@ -92,6 +96,16 @@ def with_own_execute_wrapper(view):
     return wrapped
 
 
+class SubRequestApi(APIView):
+    """Calls another API view directly, as an internal sub-request would."""
+
+    permission_classes = []
+
+    def get(self, request):
+        inner = CountApi.as_view()(APIRequestFactory().get("/inner/"))
+        return Response({"inner": inner.status_code, "count": inner.data.get("users")})
+
+
 class ShareApi(APIView):
     permission_classes = []
     throttle_classes = [ApiThrottle, ShareLinkThrottle]
@@ -106,14 +120,15 @@ def invitation_page(request):
 
 
 urlpatterns = [
-    path("test-api/ping/", PingApi.as_view()),
-    path("test-api/missing/", MissingApi.as_view()),
-    path("test-api/count/", CountApi.as_view()),
-    path("test-api/lazy/", LazyApi.as_view()),
-    path("test-api/in-flight/", InFlightApi.as_view()),
-    path("test-api/forgiving/", ForgivingApi.as_view()),
-    path("test-api/wrapped-ping/", with_own_execute_wrapper(PingApi.as_view())),
-    path("test-api/share/<str:token>/", ShareApi.as_view()),
+    path("test-api/ping/", send_hits_ahead(PingApi.as_view())),
+    path("test-api/missing/", send_hits_ahead(MissingApi.as_view())),
+    path("test-api/count/", send_hits_ahead(CountApi.as_view())),
+    path("test-api/lazy/", send_hits_ahead(LazyApi.as_view())),
+    path("test-api/in-flight/", send_hits_ahead(InFlightApi.as_view())),
+    path("test-api/forgiving/", send_hits_ahead(ForgivingApi.as_view())),
+    path("test-api/wrapped-ping/", send_hits_ahead(with_own_execute_wrapper(PingApi.as_view()))),
+    path("test-api/sub-request/", send_hits_ahead(SubRequestApi.as_view())),
+    path("test-api/share/<str:token>/", send_hits_ahead(ShareApi.as_view())),
     path("test-web/invitation/", invitation_page),
     path("", include("config.urls")),
 ]
