@@ -119,14 +119,22 @@ def send_hits_ahead(view):
 
     The check is removed here whatever happens, so nothing of one request stays installed on a
     connection; a hit still unread when the view raised is read at the next use of the
-    counters' connection (`store.send_hit` and `store.hit` do that first).
+    counters' connection (`store.send_hit` and `store.hit` do that first). Nested inside
+    another `send_hits_ahead` on the same request, it leaves the deciding to the outer one.
     """
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        if getattr(request, SENDS_AHEAD_ATTR, False):
+            return view(request, *args, **kwargs)
         setattr(request, SENDS_AHEAD_ATTR, True)
         try:
             response = view(request, *args, **kwargs)
+        except Exception:
+            check = getattr(request, SENT_AHEAD_ATTR, None)
+            if check is None or check.decision is None or check.decision.allowed:
+                raise
+            response = None  # refused: whatever the view made of the refusal, it gets the 429
         finally:
             setattr(request, SENDS_AHEAD_ATTR, False)
             check = getattr(request, SENT_AHEAD_ATTR, None)
@@ -183,21 +191,31 @@ class SentAheadCheck:
                 connection.execute_wrappers.remove(self)
 
     def finish(self, response):
-        """The response to send once the view returned: its own, or the 429 if refused."""
+        """The response to send once the view returned (None if it raised after a refusal):
+        its own, or the 429 if the read was refused."""
         try:
             decision = self.decide()
         except Error:
-            if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
-                return response  # the view already failed on this error and reported it
-            response.close()
+            _release(response)
             raise
-        if decision.allowed or response.status_code == HTTPStatus.TOO_MANY_REQUESTS:
+        if decision.allowed or (
+            response is not None and response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        ):
             return response
         refusal = rendered_refusal(RateLimited(decision))
-        # Whatever the view's response holds open (a file, a stream) is released with the
-        # refusal, at the end of the request, like the response it replaces would have been.
-        refusal._resource_closers.extend(response._resource_closers)
+        if response is not None:
+            # What the view's response holds open (a file, a stream) is released with the
+            # refusal at the end of the request, as the replaced response would have been.
+            refusal._resource_closers.extend(response._resource_closers)
         return refusal
+
+
+def _release(response) -> None:
+    """Close what a response holds open without `close()`, which also ends the request."""
+    if response is not None:
+        for closer in response._resource_closers:
+            closer()
+        response._resource_closers.clear()
 
 
 def rendered_refusal(exc: RateLimited):

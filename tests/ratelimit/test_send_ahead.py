@@ -105,6 +105,7 @@ def test_an_allowed_read_carries_the_headers_of_its_count(api):
         "/test-api/ping/",  # no query: decided when the view returns
         "/test-api/missing/",  # a 404, decided when the view returns
         "/test-api/lazy/",  # the query would run while the response is rendered
+        "/test-api/rethrowing/",  # the view turns the refusal into an error of its own
     ],
 )
 def test_a_refused_read_runs_none_of_the_views_sql_and_gets_the_429(api, url):
@@ -134,6 +135,16 @@ def test_head_is_refused_like_get(api):
     refused = api.head("/test-api/count/")
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert refused["Retry-After"] == "43200"
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_wrapped_view_inside_another_leaves_the_deciding_to_the_outer_one(api):
+    """Each counts its hit; a refusal of the outer read is not undone by the inner view."""
+    assert api.get("/test-api/nested/").json() == {"inner": 200, "users": 0}
+    refused, view_sql = _view_queries(api, "/test-api/nested/")
+    _assert_refused(refused)
+    assert view_sql == []
+    assert RateLimit.objects.get().request_count == 3
 
 
 def test_views_called_directly_wait_for_their_count(api):
@@ -167,26 +178,51 @@ def test_a_refused_read_ends_the_request_once(api):
     assert len(finished) == 1
 
 
-def test_a_count_that_cannot_be_read_fails_the_read_once(api, monkeypatch):
+@pytest.mark.parametrize("url", ["/test-api/count/", "/test-api/ping/"])
+def test_a_count_that_cannot_be_read_fails_the_read_once(api, monkeypatch, url):
+    """Raised before the view's query (count) or when it returns (ping): one 500, reported
+    once, and the request ends once."""
+
     def unreadable(pending):
         raise OperationalError("the counters' database is gone")
 
     monkeypatch.setattr(store, "_read_count", unreadable)
     api.raise_request_exception = False
-    reported = []
+    reported, finished = [], []
 
     def report(**kwargs):
         reported.append(kwargs)
 
+    def finish(**kwargs):
+        finished.append(kwargs)
+
     got_request_exception.connect(report)
+    request_finished.connect(finish)
     try:
-        failed = api.get("/test-api/count/")
+        failed = api.get(url)
     finally:
         got_request_exception.disconnect(report)
+        request_finished.disconnect(finish)
     assert failed.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-    assert len(reported) == 1
+    assert (len(reported), len(finished)) == (1, 1)
     monkeypatch.undo()  # the next hit starts on a fresh connection
     assert api.get("/test-api/count/").status_code == HTTPStatus.OK
+
+
+def test_the_real_api_sends_reads_ahead_and_waits_for_writes(api, user, monkeypatch):
+    sent = []
+    send_hit = store.send_hit
+
+    def spy(**hit):
+        sent.append(hit["scope"])
+        return send_hit(**hit)
+
+    monkeypatch.setattr(store, "send_hit", spy)
+    api.force_authenticate(user)
+    assert api.get("/api/v1/plans/").status_code == HTTPStatus.OK
+    assert api.post("/api/v1/plans/", {"title": "Lisbon"}, format="json").status_code == 201
+    assert sent == ["api"]
+    assert RateLimit.objects.get().request_count == 2
 
 
 def test_a_view_opening_its_own_execute_wrapper_keeps_both_in_order(api):

@@ -106,6 +106,28 @@ class SubRequestApi(APIView):
         return Response({"inner": inner.status_code, "count": inner.data.get("users")})
 
 
+class NestedApi(APIView):
+    """Runs another wrapped API view on the same request, then queries itself."""
+
+    permission_classes = []
+
+    def get(self, request):
+        inner = send_hits_ahead(PingApi.as_view())(request._request)
+        return Response({"inner": inner.status_code, "users": get_user_model().objects.count()})
+
+
+class RethrowingApi(APIView):
+    """Turns any failure of its query into an error of its own."""
+
+    permission_classes = []
+
+    def get(self, request):
+        try:
+            return Response({"users": get_user_model().objects.count()})
+        except Exception as exc:
+            raise RuntimeError("the user count failed") from exc
+
+
 class ShareApi(APIView):
     permission_classes = []
     throttle_classes = [ApiThrottle, ShareLinkThrottle]
@@ -128,6 +150,8 @@ urlpatterns = [
     path("test-api/forgiving/", send_hits_ahead(ForgivingApi.as_view())),
     path("test-api/wrapped-ping/", send_hits_ahead(with_own_execute_wrapper(PingApi.as_view()))),
     path("test-api/sub-request/", send_hits_ahead(SubRequestApi.as_view())),
+    path("test-api/nested/", send_hits_ahead(NestedApi.as_view())),
+    path("test-api/rethrowing/", send_hits_ahead(RethrowingApi.as_view())),
     path("test-api/share/<str:token>/", send_hits_ahead(ShareApi.as_view())),
     path("test-web/invitation/", invitation_page),
     path("", include("config.urls")),
