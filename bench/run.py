@@ -596,7 +596,9 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
             result = wrk.run(wrk_path, target, duration_s=args.duration, **options)
             idle = None
             if endpoint.budget and (endpoint.budget.max_p95_ms or endpoint.budget.max_p99_ms):
-                # What one traveller feels on an idle server, beside the loaded figures.
+                # What one traveller feels on an idle server, beside the loaded figures: once
+                # the loaded run's queued requests are served, or they would be measured here.
+                drain(target, headers_for(endpoint, fixtures))
                 single = {**options, "connections": 1, "threads": 1}
                 idle = wrk.run(wrk_path, target, duration_s=args.idle_duration, **single)
             profile = profiles[endpoint.name]
