@@ -6,35 +6,13 @@ their rate-limit hit ahead (`ratelimit.throttling.send_hits_ahead`).
 
 from __future__ import annotations
 
-import functools
 from importlib import import_module
 
-from django.db import transaction
 from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.permissions import SAFE_METHODS
 
+from config.transactions import reads_in_autocommit
 from ratelimit.throttling import send_hits_ahead
-
-
-def reads_in_autocommit(view):
-    """GET, HEAD and OPTIONS outside a transaction; every other method in one, as before.
-
-    ATOMIC_REQUESTS wraps each request in BEGIN ... COMMIT. Under PostgreSQL's READ COMMITTED
-    every statement takes its own snapshot anyway, so around a read the transaction gives its
-    queries nothing and costs two round trips. Writes keep the whole request atomic, and DRF's
-    exception handler still rolls them back. A read called inside a transaction already (a
-    test's) gets a savepoint, so that the handler's rollback of an error stays the read's.
-    """
-
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method in SAFE_METHODS and not transaction.get_connection().in_atomic_block:
-            return view(request, *args, **kwargs)
-        with transaction.atomic():
-            return view(request, *args, **kwargs)
-
-    return transaction.non_atomic_requests(wrapped)
 
 
 def _routes(module_name: str):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.pagination import LargeCountCachingPaginator
+from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
 from plans.documents import plan_data_redacted, plan_notes
 from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
@@ -46,11 +47,13 @@ def _document_context(plan: Plan, *, insider: bool) -> dict:
     return {"doc": doc, "notes": plan_notes(doc), "show_private": insider}
 
 
+@reads_in_autocommit
 def home(request):
     """The landing page: what Wayfarer does, and a few public plans to start from."""
     return render(request, "plans/home.html", {"featured": selectors.plan_featured()})
 
 
+@reads_in_autocommit
 @login_required
 def dashboard(request):
     """My plans: owned and shared with me, filtered, searched, sorted and paginated."""
@@ -69,6 +72,7 @@ def dashboard(request):
     )
 
 
+@reads_in_autocommit
 def explore(request):
     """The public gallery: published plans their owners chose to list."""
     gallery = selectors.plan_gallery(params=request.GET)
@@ -141,6 +145,7 @@ def plan_edit(request, pk: int):
     return render(request, "plans/plan_form.html", {"editor": editor, "plan": plan})
 
 
+@reads_in_autocommit
 def plan_detail(request, pk: int):
     """The plan page: anyone who may see the plan; private details for members only."""
     plan = selectors.plan_get_for_user(user=request.user, pk=pk, action="view")
@@ -265,6 +270,7 @@ def plan_duplicate(request, pk: int):
     return redirect(copy)
 
 
+@reads_in_autocommit
 def shared_plan(request, token: str):
     """The read-only page behind a share link: no sign-in, no private details."""
     plan = selectors.plan_get_by_share_token(token=token)

@@ -1,4 +1,5 @@
-"""API reads run in autocommit; every write is one transaction, rolled back whole on error.
+"""Reads run in autocommit (API and the website's pages); every write is one transaction,
+rolled back whole on error.
 
 These tests run outside the per-test transaction (`transaction=True`), as production does.
 """
@@ -9,7 +10,9 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from activities.models import PlanActivity
 from tests.api_helpers import START, client_for, people
@@ -60,3 +63,30 @@ def test_a_rejected_write_leaves_nothing_behind():
     assert response.status_code == HTTPStatus.BAD_REQUEST
     orders = dict(PlanActivity.objects.filter(plan=plan).values_list("pk", "order_index"))
     assert orders == {first.pk: 0, second.pk: 1}
+
+
+def test_website_pages_are_read_outside_a_transaction_and_forms_write_in_one():
+    cast = people()
+    plan = cast["plan"]
+    plan.share_token = "a-share-token-for-the-test-only"
+    plan.save(update_fields=["share_token"])
+    browser = Client()
+    browser.force_login(cast["owner"])
+    pages = [
+        reverse("plans:home"),
+        reverse("plans:dashboard"),
+        reverse("plans:explore"),
+        plan.get_absolute_url(),
+        reverse("plans:shared", args=[plan.share_token]),
+    ]
+    for page in pages:
+        with CaptureQueriesContext(connection) as read:
+            response = browser.get(page)
+        assert response.status_code == HTTPStatus.OK, page
+        assert _transaction_statements(read) == [], page
+
+    with CaptureQueriesContext(connection) as write:
+        response = browser.post(reverse("plans:archive", args=[plan.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    statements = _transaction_statements(write)
+    assert (statements[0], statements[-1], statements.count("BEGIN")) == ("BEGIN", "COMMIT", 1)
