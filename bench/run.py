@@ -486,6 +486,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=int, help="seconds per endpoint (default 10; smoke 2)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every endpoint this many times in turn and keep each one's median round",
+    )
+    parser.add_argument(
         "--idle-duration",
         type=int,
         help="seconds of a one-connection pass for endpoints with a latency budget "
@@ -589,17 +595,40 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
         for endpoint in endpoints:
             script = Path(scripts) / f"{endpoint.name}.lua"
             script.write_text(wrk.lua_script(headers_for(endpoint, fixtures)))
+        # Each round measures every endpoint once, so that a machine slowing down for a
+        # minute slows one round of each, not all rounds of one; an endpoint's median round
+        # is its figure.
+        results: dict[str, list] = {endpoint.name: [] for endpoint in endpoints}
+        for round_number in range(1, args.rounds + 1):
+            if args.rounds > 1:
+                say(f"round {round_number} of {args.rounds}")
+            for endpoint in endpoints:
+                script = Path(scripts) / f"{endpoint.name}.lua"
+                target = f"http://127.0.0.1:{gunicorn.port}{endpoint.path.format(**fixtures)}"
+                options = {
+                    "script": script,
+                    "connections": args.connections,
+                    "threads": args.threads,
+                }
+                wrk.run(wrk_path, target, duration_s=args.warmup, **options)
+                drain(target, headers_for(endpoint, fixtures))
+                result = wrk.run(wrk_path, target, duration_s=args.duration, **options)
+                results[endpoint.name].append(result)
+                say(
+                    f"  {endpoint.label}: {result.requests_per_second:,.0f} req/s, "
+                    f"p95 {result.p95_ms:.2f} ms"
+                )
+        for endpoint in endpoints:
+            rounds = sorted(results[endpoint.name], key=lambda r: r.requests_per_second)
+            result = rounds[len(rounds) // 2]
             target = f"http://127.0.0.1:{gunicorn.port}{endpoint.path.format(**fixtures)}"
-            options = {"script": script, "connections": args.connections, "threads": args.threads}
-            wrk.run(wrk_path, target, duration_s=args.warmup, **options)
-            drain(target, headers_for(endpoint, fixtures))
-            result = wrk.run(wrk_path, target, duration_s=args.duration, **options)
             idle = None
             if endpoint.budget and (endpoint.budget.max_p95_ms or endpoint.budget.max_p99_ms):
                 # What one traveller feels on an idle server, beside the loaded figures: once
                 # the loaded run's queued requests are served, or they would be measured here.
                 drain(target, headers_for(endpoint, fixtures))
-                single = {**options, "connections": 1, "threads": 1}
+                script = Path(scripts) / f"{endpoint.name}.lua"
+                single = {"script": script, "connections": 1, "threads": 1}
                 idle = wrk.run(wrk_path, target, duration_s=args.idle_duration, **single)
             profile = profiles[endpoint.name]
             row = report.Row(
@@ -616,14 +645,13 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
                 transaction_statements=profile.transaction_statements,
                 sql_p95_ms=profile.sql_p95_ms,
                 indexes=profile.indexes,
-                requests=result.requests,
-                errors=result.failed + (idle.failed if idle else 0),
+                requests=sum(r.requests for r in rounds),
+                errors=sum(r.failed for r in rounds) + (idle.failed if idle else 0),
                 idle_p95_ms=idle.p95_ms if idle and idle.requests else None,
             )
             if endpoint.budget:
                 row.budget = endpoint.budget.check(row)
             rows.append(row)
-            say(f"  {endpoint.label}: {row.rps:,.0f} req/s, p95 {row.p95_ms:.2f} ms")
     gunicorn.stop()
 
     report.add_ratios(rows)
@@ -631,6 +659,7 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
         "mode": mode,
         "scale": args.scale,
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "connections": args.connections,
         "threads": args.threads,
         "workers": args.workers,
