@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.axe import serious_violations
 
@@ -24,4 +27,5 @@ def test_skip_link_moves_focus_to_main_content(live_server, page):
     skip = page.get_by_role("link", name="Skip to content")
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # The fragment navigation lands a moment after the key press on a busy machine.
+    expect(page).to_have_url(re.compile(r"#main$"))
