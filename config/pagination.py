@@ -10,6 +10,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 
+# PostgreSQL's OFFSET is a bigint: a page beyond it is past the end of any list, not an error.
+_MAX_OFFSET = 2**63 - 1
+
 
 class PageFirstPaginator(Paginator):
     """Django's paginator, reading the page before the count and counting only when needed.
@@ -44,6 +47,8 @@ class PageFirstPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from exc
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if (number - 1) * self.per_page > _MAX_OFFSET:
+            raise EmptyPage(self.error_messages["no_results"])  # no list is that long
         return number
 
 

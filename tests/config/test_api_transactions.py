@@ -10,13 +10,16 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from activities.models import PlanActivity
+from config.transactions import reads_in_autocommit
 from tests.api_helpers import START, client_for, people
-from tests.factories import PlanActivityFactory
+from tests.factories import PlanActivityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +93,31 @@ def test_website_pages_are_read_outside_a_transaction_and_forms_write_in_one():
     assert response.status_code == HTTPStatus.FOUND
     statements = _transaction_statements(write)
     assert (statements[0], statements[-1], statements.count("BEGIN")) == ("BEGIN", "COMMIT", 1)
+
+
+@reads_in_autocommit
+def _counting_or_failing_view(request):
+    """Reads count the users; any other method creates one and then fails."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return HttpResponse(str(User.objects.count()))
+    UserFactory()
+    raise RuntimeError("after the write")
+
+
+@pytest.mark.parametrize("method", ["get", "head", "options"])
+def test_reads_in_autocommit_opens_no_transaction_for_a_read(rf, method):
+    with CaptureQueriesContext(connection) as read:
+        response = _counting_or_failing_view(getattr(rf, method)("/"))
+    assert response.status_code == HTTPStatus.OK
+    assert _transaction_statements(read) == []
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_reads_in_autocommit_rolls_a_failed_write_back_whole(rf, method):
+    before = User.objects.count()
+    with CaptureQueriesContext(connection) as write, pytest.raises(RuntimeError):
+        _counting_or_failing_view(getattr(rf, method)("/"))
+    assert User.objects.count() == before
+    statements = _transaction_statements(write)
+    assert (statements[0], statements[-1]) == ("BEGIN", "ROLLBACK")
+    assert (statements.count("BEGIN"), statements.count("COMMIT")) == (1, 0)

@@ -121,6 +121,8 @@ def test_an_empty_list_and_pages_past_the_end(owner_of_five, other_user):
     assert (past.status_code, counted) == (HTTPStatus.NOT_FOUND, 0)
     assert _plans_page(owner_of_five, {"page": "two"})[0].status_code == HTTPStatus.NOT_FOUND
     assert _plans_page(owner_of_five, {"page": 0})[0].status_code == HTTPStatus.NOT_FOUND
+    beyond_any_offset, counted = _plans_page(owner_of_five, {"page": 10**19})
+    assert (beyond_any_offset.status_code, counted) == (HTTPStatus.NOT_FOUND, 0)
 
 
 def test_the_last_page_by_name(owner_of_five):
