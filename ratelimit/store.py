@@ -79,6 +79,13 @@ def _decide(scope: str, rate: Rate, count: int, moment: dt.datetime, reset_at) -
     )
 
 
+def _hit_params(scope: str, identifier_type: str, identifier: str, rate: Rate, moment):
+    """The upsert's parameters for a hit at `moment`, and when its window resets."""
+    start = window_start(moment, rate.period)
+    params = [identifier, identifier_type, scope, start, start.date(), moment]
+    return params, start + dt.timedelta(seconds=rate.period)
+
+
 def hit(
     *,
     scope: str,
@@ -89,10 +96,8 @@ def hit(
 ) -> Decision:
     """Count one request and say whether it fits the quota; exactly one SQL statement."""
     moment = at or now()
-    start = window_start(moment, rate.period)
-    reset_at = start + dt.timedelta(seconds=rate.period)
+    params, reset_at = _hit_params(scope, identifier_type, identifier, rate, moment)
     connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
-    params = [identifier, identifier_type, scope, start, start.date(), moment]
     _read_hit_in_flight(connection)
     return _decide(scope, rate, _upsert_reconnecting(connection, params), moment, reset_at)
 
@@ -150,14 +155,13 @@ class PendingHit:
         """Wait for the count if it has not arrived, and decide; the same answer (or the same
         database error) on every call."""
         if self.count is None and self.error is None:
+            if getattr(self.connection, _IN_FLIGHT_ATTR, None) is self:
+                setattr(self.connection, _IN_FLIGHT_ATTR, None)
             try:
                 self.count = _read_count(self)
             except Error as exc:
                 self.error = exc
-                # Whatever state the connection is in, the next hit starts on a fresh one.
-                if getattr(self.connection, _IN_FLIGHT_ATTR, None) is self:
-                    setattr(self.connection, _IN_FLIGHT_ATTR, None)
-                self.connection.close()
+                self.connection.close()  # whatever its state, the next hit starts afresh
         if self.error is not None:
             raise self.error
         return _decide(self.scope, self.rate, self.count, self.moment, self.reset_at)
@@ -166,17 +170,19 @@ class PendingHit:
 def send_hit(*, scope: str, identifier_type: str, identifier: str, rate: Rate) -> PendingHit:
     """Send one hit's upsert and return without waiting for its count (see `can_send_ahead`)."""
     moment = now()
-    start = window_start(moment, rate.period)
-    reset_at = start + dt.timedelta(seconds=rate.period)
+    params, reset_at = _hit_params(scope, identifier_type, identifier, rate, moment)
     connection = connections[settings.RATELIMIT_DATABASE_ALIAS]
-    params = [identifier, identifier_type, scope, start, start.date(), moment]
     pending = PendingHit(connection, params, scope, rate, moment, reset_at)
     _read_hit_in_flight(connection)
     try:
         connection.ensure_connection()
         pgconn = pending.pgconn = connection.connection.pgconn
-        sent = [str(value).encode() for value in (*params[:3], start.isoformat())]
-        sent += [start.date().isoformat().encode(), moment.isoformat().encode()]
+        # Text parameters, which PostgreSQL reads by the columns' types (ISO 8601 for the
+        # window's date and times, offsets included).
+        sent = [
+            (value.isoformat() if isinstance(value, dt.date) else str(value)).encode()
+            for value in params
+        ]
         pgconn.send_query_params(_UPSERT_SENT, sent)
         _flush(pgconn)
     except (psycopg.Error, InterfaceError, OperationalError):
@@ -203,8 +209,6 @@ def _flush(pgconn) -> None:
 
 def _read_count(pending: PendingHit) -> int:
     connection = pending.connection
-    if getattr(connection, _IN_FLIGHT_ATTR, None) is pending:
-        setattr(connection, _IN_FLIGHT_ATTR, None)
     raw = connection.connection
     if raw is None or raw.closed or raw.pgconn is not pending.pgconn:
         # Closed (by this process, in practice) after the whole statement went out: the server
