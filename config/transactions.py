@@ -6,8 +6,7 @@ import functools
 
 from django.db import transaction
 from django.http import HttpRequest
-
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+from rest_framework.permissions import SAFE_METHODS
 
 
 def reads_in_autocommit(view):
