@@ -29,12 +29,10 @@ class PageFirstPaginator(Paginator):
         number = self._validate_without_count(number)
         bottom = (number - 1) * self.per_page
         rows = list(self.object_list[bottom : bottom + self.per_page])
-        if 0 < len(rows) < self.per_page or (number == 1 and not rows):
+        if not rows and (number > 1 or not self.allow_empty_first_page):
+            raise EmptyPage(self.error_messages["no_results"])
+        if len(rows) < self.per_page:
             self.count = bottom + len(rows)  # fills the cached_property
-        elif not rows:
-            raise EmptyPage(self.error_messages["no_results"])
-        if not rows and not self.allow_empty_first_page:
-            raise EmptyPage(self.error_messages["no_results"])
         return self._get_page(rows, number, self)
 
     def _validate_without_count(self, number) -> int:
