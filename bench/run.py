@@ -598,9 +598,13 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
 
     rows: list[report.Row] = []
     with tempfile.TemporaryDirectory(prefix="wayfarer-bench-") as scripts:
+        script_of: dict[str, Path] = {}
+        target_of: dict[str, str] = {}
         for endpoint in endpoints:
-            script = Path(scripts) / f"{endpoint.name}.lua"
+            script = script_of[endpoint.name] = Path(scripts) / f"{endpoint.name}.lua"
             script.write_text(wrk.lua_script(headers_for(endpoint, fixtures)))
+            path = endpoint.path.format(**fixtures)
+            target_of[endpoint.name] = f"http://127.0.0.1:{gunicorn.port}{path}"
         # Each round measures every endpoint once, so that a machine slowing down for a
         # minute slows one round of each, not all rounds of one; an endpoint's median round
         # is its figure.
@@ -609,10 +613,9 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
             if args.rounds > 1:
                 say(f"round {round_number} of {args.rounds}")
             for endpoint in endpoints:
-                script = Path(scripts) / f"{endpoint.name}.lua"
-                target = f"http://127.0.0.1:{gunicorn.port}{endpoint.path.format(**fixtures)}"
+                target = target_of[endpoint.name]
                 options = {
-                    "script": script,
+                    "script": script_of[endpoint.name],
                     "connections": args.connections,
                     "threads": args.threads,
                 }
@@ -628,14 +631,13 @@ def run(args: argparse.Namespace, servers: list[Gunicorn]) -> int:
             # The median round by requests/s (the slower middle one for an even count).
             rounds = sorted(results[endpoint.name], key=lambda r: r.requests_per_second)
             result = rounds[(len(rounds) - 1) // 2]
-            target = f"http://127.0.0.1:{gunicorn.port}{endpoint.path.format(**fixtures)}"
+            target = target_of[endpoint.name]
             idle = None
             if endpoint.budget and (endpoint.budget.max_p95_ms or endpoint.budget.max_p99_ms):
                 # What one traveller feels on an idle server, beside the loaded figures: once
                 # the loaded run's queued requests are served, or they would be measured here.
                 drain(target, headers_for(endpoint, fixtures))
-                script = Path(scripts) / f"{endpoint.name}.lua"
-                single = {"script": script, "connections": 1, "threads": 1}
+                single = {"script": script_of[endpoint.name], "connections": 1, "threads": 1}
                 idle = wrk.run(wrk_path, target, duration_s=args.idle_duration, **single)
             profile = profiles[endpoint.name]
             row = report.Row(
