@@ -135,17 +135,20 @@ def _add_costed_activities(trip, rows) -> None:
     PlanActivityFactory(estimated_cost=Decimal("999"))  # another plan
 
 
+# (type, day, estimated, actual) of the activities whose figures the budget test works out.
+HAND_COMPUTED_COSTS = [
+    ("accommodation", START, "400.00", "380.00"),
+    ("restaurant", START, "250.00", None),
+    ("attraction", DAY2, "0.00", None),
+    ("attraction", None, None, "120.00"),
+    ("transport", DAY2, None, None),
+]
+
+
 def test_budget_totals_match_hand_computed_figures_with_null_costs(trip, django_assert_num_queries):
     """Budget 1500 EUR. Estimated 400+250+0+none+none = 650; actual 380+120 = 500; the
     expected total takes the actual cost where known, else the estimate: 380+250+0+120 = 750."""
-    rows = [
-        ("accommodation", START, "400.00", "380.00"),
-        ("restaurant", START, "250.00", None),
-        ("attraction", DAY2, "0.00", None),
-        ("attraction", None, None, "120.00"),
-        ("transport", DAY2, None, None),
-    ]
-    _add_costed_activities(trip, rows)
+    _add_costed_activities(trip, HAND_COMPUTED_COSTS)
     with django_assert_num_queries(3):
         summary = plan_budget_summary(plan=trip)
     by_type = {
@@ -211,11 +214,7 @@ def test_itinerary_budget_from_loaded_activities_equals_the_sql_summary(
     trip.budget = budget
     trip.save()
     rows = [
-        ("accommodation", START, "400.00", "380.00"),
-        ("restaurant", START, "250.00", None),
-        ("attraction", DAY2, "0.00", None),
-        ("attraction", None, None, "120.00"),
-        ("transport", DAY2, None, None),
+        *HAND_COMPUTED_COSTS,
         ("restaurant", START + dt.timedelta(days=9), "12.34", "0.00"),
         ("other", DAY2, "250.00", None),
     ]
