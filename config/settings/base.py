@@ -84,6 +84,8 @@ TEMPLATES = [
 
 # Database: subclasses set DATABASES; these apply to every connection.
 DATABASE_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
+# Seconds a connection may sit unused before its next request checks it (config.postgresql).
+DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -91,6 +93,7 @@ def database_settings(url: str) -> dict:
     """Parse a DATABASE_URL and apply the connection policy every environment shares."""
     config = env.db_url_config(url)
     config.update(
+        ENGINE="config.postgresql",
         ATOMIC_REQUESTS=True,
         CONN_MAX_AGE=DATABASE_CONN_MAX_AGE,
         CONN_HEALTH_CHECKS=True,
