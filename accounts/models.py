@@ -37,6 +37,15 @@ class WayfarerUserManager(UserManager.from_queryset(UserQuerySet)):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
+def public_name_of(display_name: str, first_name: str, username: str) -> str:
+    """What other travellers see of a user: never the email address.
+
+    A function of the three columns, so that reads without a User instance (the API's plan
+    rows) apply the same rule.
+    """
+    return display_name or first_name or username
+
+
 class User(AbstractUser):
     """Email is unique regardless of case; profile fields live here to save a join on every page."""
 
@@ -77,8 +86,7 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        """What other travellers see: never the email address."""
-        return self.display_name or self.first_name or self.username
+        return public_name_of(self.display_name, self.first_name, self.username)
 
     @cached_property
     def is_verified(self) -> bool:

@@ -27,6 +27,13 @@ class SingleValuedQueryParams(BaseFilterBackend):
         return queryset
 
 
+def names_a_filter(request, filterset_class) -> bool:
+    """Whether the query string names one of the FilterSet's filters (ordering included)."""
+    return filterset_class is not None and any(
+        name in request.query_params for name in filterset_class.base_filters
+    )
+
+
 class FilterSetBackend(DjangoFilterBackend):
     """django-filter's backend, skipped when the query string names none of the view's filters.
 
@@ -35,9 +42,6 @@ class FilterSetBackend(DjangoFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
-        filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not any(
-            name in request.query_params for name in filterset_class.base_filters
-        ):
+        if not names_a_filter(request, self.get_filterset_class(view, queryset)):
             return queryset
         return super().filter_queryset(request, queryset, view)
