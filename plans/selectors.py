@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import secrets
 from dataclasses import dataclass
@@ -243,7 +244,7 @@ class PlanRow(NamedTuple):
     destination: str
     start_date: dt.date | None
     end_date: dt.date | None
-    budget: object
+    budget: decimal.Decimal | None
     currency: str
     status: str
     is_public: bool
