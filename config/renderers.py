@@ -8,19 +8,21 @@ from rest_framework.utils.encoders import JSONEncoder
 
 # DRF escapes these two (valid JSON, but not valid JavaScript before ES2019); so does this.
 _LINE_SEPARATOR, _PARAGRAPH_SEPARATOR = "\u2028".encode(), "\u2029".encode()
-_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 _drf_default = JSONEncoder().default
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """What DRF's JSONRenderer writes, byte for byte, about 20 times faster.
+    """The JSON DRF's JSONRenderer writes, about 20 times faster.
 
     A page of 20 plans took 0.39 ms to render with the standard library, 0.02 ms with orjson.
     Values orjson would write differently go through DRF's own encoder: datetimes (DRF writes
     UTC as "Z"), decimals, lazy strings. An indented response (`Accept: application/json;
-    indent=4`) and data orjson refuses (an integer beyond 64 bits) are left to DRF's renderer.
-    One difference remains: a float NaN, which no parser or column here lets in, is written
-    as null rather than failing the response.
+    indent=4`) and data orjson refuses (a key that is not a string, an integer beyond 64 bits)
+    are left to DRF's renderer. The bytes are DRF's but for two cases, the same JSON values:
+    a float between 1e-9 and 1e-4 is written without an exponent (0.00005, not 5e-05), and a
+    float NaN or infinity, which neither the parser nor PostgreSQL's jsonb lets in, is written
+    as null instead of failing the response.
     """
 
     def render(self, data, accepted_media_type=None, renderer_context=None):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from django.db import close_old_connections, connection, connections
+from django.db import OperationalError, close_old_connections, connection, connections
 
 from config.postgresql.base import DatabaseWrapper
 
@@ -75,12 +75,26 @@ def test_an_idle_connection_is_checked_before_the_next_request_uses_it(
     assert health_checks == ["default"]
 
 
+def _drop_on_the_server(pid: int) -> None:
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 def test_a_connection_the_server_dropped_while_idle_is_replaced(settings, kept_connection):
     """The point of the check: the next request gets a new connection, not an error."""
     settings.DATABASE_HEALTH_CHECK_AFTER_IDLE = 0
     dropped = _backend_pid()
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    with psycopg.connect(**params, autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [dropped])
+    _drop_on_the_server(dropped)
+    assert _request_query() != dropped
+
+
+def test_a_connection_dropped_right_after_use_fails_one_request(settings, kept_connection):
+    """The documented price of skipping the check: one failed request, then a new connection."""
+    settings.DATABASE_HEALTH_CHECK_AFTER_IDLE = 60
+    dropped = _backend_pid()
+    _drop_on_the_server(dropped)
+    with pytest.raises(OperationalError):
+        _request_query()
     assert _request_query() != dropped

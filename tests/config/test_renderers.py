@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import json
 import uuid
 from http import HTTPStatus
 from zoneinfo import ZoneInfo
@@ -41,7 +42,7 @@ SAMPLES = {
     "drf containers": ReturnDict(
         {"results": ReturnList([{"x": 1}], serializer=None)}, serializer=None
     ),
-    "integer keys": {1: "one", 2: "two"},
+    "keys that are not strings": {1: "one", 2.5: "two", False: "no", None: "none"},
     "huge integer": {"n": 2**70},
     "empty": {},
 }
@@ -53,6 +54,14 @@ def test_output_is_drfs_byte_for_byte(name):
     assert JSONRenderer().render(data) == renderers.JSONRenderer().render(data)
 
 
+@pytest.mark.parametrize("value", [0.00005, 2.5e-05, 1e-07, decimal.Decimal("0.00001")])
+def test_small_floats_are_written_as_the_same_numbers(value):
+    """A difference in bytes (documented): orjson writes 0.00005 where json writes 5e-05."""
+    data = {"x": value, "y": [1.5, 1e-10, 1e20]}
+    ours, drfs = JSONRenderer().render(data), renderers.JSONRenderer().render(data)
+    assert json.loads(ours) == json.loads(drfs)
+
+
 def test_an_indent_asked_for_is_honoured():
     data = {"a": [1, 2]}
     media_type = "application/json; indent=2"
@@ -62,9 +71,12 @@ def test_an_indent_asked_for_is_honoured():
     assert b"\n  " in JSONRenderer().render(data, media_type)
 
 
-def test_what_drf_cannot_encode_still_fails():
+@pytest.mark.parametrize("data", [{"x": object()}, {dt.date(2030, 1, 1): 1}, {uuid.UUID(int=1): 1}])
+def test_what_drf_cannot_encode_still_fails(data):
     with pytest.raises(TypeError):
-        JSONRenderer().render({"x": object()})
+        renderers.JSONRenderer().render(data)
+    with pytest.raises(TypeError):
+        JSONRenderer().render(data)
 
 
 def test_no_data_is_an_empty_body():
