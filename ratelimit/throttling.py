@@ -29,7 +29,6 @@ from http import HTTPStatus
 from django.db import Error, connections
 from rest_framework import exceptions
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.renderers import JSONRenderer
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -219,9 +218,11 @@ def _release(response) -> None:
 
 
 def rendered_refusal(exc: RateLimited):
-    """The response DRF's exception handler gives `exc`, rendered as JSON outside a view."""
+    """The response DRF's exception handler gives `exc`, rendered outside a view by the API's
+    renderer (JSON, as every API response)."""
     response = api_settings.EXCEPTION_HANDLER(exc, {})
-    response.accepted_renderer = JSONRenderer()
-    response.accepted_media_type = JSONRenderer.media_type
+    renderer = api_settings.DEFAULT_RENDERER_CLASSES[0]()
+    response.accepted_renderer = renderer
+    response.accepted_media_type = renderer.media_type
     response.renderer_context = {}
     return response.render()
