@@ -8,9 +8,12 @@ floor's says how much the endpoint itself costs, whatever the machine.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
+from django.template import engines
 
+from config.transactions import reads_in_autocommit
 from plans.models import Plan
 from ratelimit import store
 from ratelimit.ip import client_ip
@@ -46,3 +49,17 @@ def ratelimit_hit(request):
     return JsonResponse(
         {"alias": settings.RATELIMIT_DATABASE_ALIAS, "remaining": decision.remaining}
     )
+
+
+_BASE_ONLY = engines["django"].from_string('{% extends "base.html" %}')
+
+
+@login_required
+@reads_in_autocommit
+def signed_in_page(request):
+    """A website page with nothing in it: the session, the signed-in user and base.html.
+
+    What every signed-in page pays before its own content, so a page's latency budget can be
+    set beside the least any page of the site costs in the same run.
+    """
+    return HttpResponse(_BASE_ONLY.render({}, request))
