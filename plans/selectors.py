@@ -9,16 +9,37 @@ import secrets
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
+from django.utils.text import smart_split, unescape_string_literal
 
 from accounts.models import User, public_name_of
 from plans import permissions
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
-from plans.models import Plan, PlanInvitation, PlanMember, Role, invitation_token_hash
+from plans.models import (
+    PLAN_SEARCH_DOCUMENT,
+    Plan,
+    PlanInvitation,
+    PlanMember,
+    Role,
+    invitation_token_hash,
+)
 
 # Longest token the lookup accepts: token_urlsafe(32) gives 43 characters.
 _MAX_TOKEN_LENGTH = 64
@@ -387,3 +408,55 @@ def plan_co_travellers(*, user) -> QuerySet:
         .exclude(pk=user.pk)
         .distinct()
     )
+
+
+class _EqualsAnyOf(Func):
+    """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)`, an index scan inside an OR."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+def _tsquery_prefix(term: str) -> str:
+    """`term` as a to_tsquery() text matching words that start with each of its words.
+
+    The term is one quoted lexeme (a quote doubled, a backslash escaped), so what staff type is
+    never read as tsquery operators; to_tsquery splits it into words as the index did.
+    """
+    quoted = term.replace("\\", "\\\\").replace("'", "''")
+    return f"'{quoted}':*"
+
+
+def plan_admin_search(queryset: QuerySet[Plan], search_term: str) -> QuerySet[Plan]:
+    """The plans matching a staff search: every word of it, in the title, destination or email.
+
+    A word matches a plan whose title or destination has a word starting with it ("lisb" finds
+    "Lisbon"), through the GIN index on PLAN_SEARCH_DOCUMENT, or whose owner's email starts
+    with it (a whole address, or its start), through accounts_user_email_prefix. Words split
+    as Django's admin splits them (a quoted phrase is one term).
+
+    Django's own search (`icontains` on each field, ORed across a join) reads every plan: 0.8
+    to 1.4 s at a million plans. Here each term's two branches are index scans on the plans
+    table (the GIN index, and the owner index for `user_id = ANY(ARRAY(...))`), which
+    PostgreSQL combines with a BitmapOr. The price: a word's middle ("isbon") or an email's
+    domain alone no longer matches.
+    """
+    terms = []
+    for bit in smart_split(search_term):
+        if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+            bit = unescape_string_literal(bit)
+        if bit.strip():
+            terms.append(bit)
+    if not terms:
+        return queryset
+    queryset = queryset.alias(_search_document=PLAN_SEARCH_DOCUMENT)
+    for term in terms:
+        words = SearchQuery(_tsquery_prefix(term), search_type="raw", config="simple")
+        owners = Subquery(
+            User.objects.alias(email_lower=Lower("email"))
+            .filter(email_lower__startswith=term.lower())
+            .values("id")
+        )
+        queryset = queryset.filter(Q(_search_document=words) | _EqualsAnyOf(F("user_id"), owners))
+    return queryset

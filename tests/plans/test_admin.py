@@ -653,3 +653,96 @@ def test_date_hierarchy_range_ignores_the_search(staff_client):
     (bounds,) = [q["sql"] for q in captured.captured_queries if "MIN(" in q["sql"]]
     assert "LIKE" not in bounds.upper()
     assert all(f"updated_at__year={year}" in response.content.decode() for year in (2024, 2026))
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable(db):
+    maria = UserFactory(email="maria.silva@example.org")
+    return {
+        "lisbon": PlanFactory(
+            user=maria, title="Weekend in Lisbon", destination="Lisbon, Portugal"
+        ),
+        "porto": PlanFactory(title="Porto by train", destination="Porto"),
+        "dublin": PlanFactory(title="Rock 'n' roll & pints", destination="Dublin, Ireland"),
+        "kyoto": PlanFactory(title="Temples of Kyōto", destination="Kyōto, Japan"),
+    }
+
+
+def _found(client, term: str) -> set[str]:
+    response = client.get(reverse(CHANGELIST), {"q": term})
+    assert response.status_code == HTTPStatus.OK
+    return {plan.title for plan in response.context["cl"].result_list}
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("lisbon", {"lisbon"}),
+        ("LISB", {"lisbon"}),  # the start of a word, any case
+        ("portugal", {"lisbon"}),  # the destination
+        ("weekend lisbon", {"lisbon"}),  # every word, in any field
+        ('"weekend in"', {"lisbon"}),  # a quoted phrase is one term
+        ("weekend porto", set()),  # every word must match the same plan
+        ("maria.silva@example.org", {"lisbon"}),  # the owner's email
+        ("Maria.Sil", {"lisbon"}),  # or its start
+        ("kyōto", {"kyoto"}),
+        ("rock", {"dublin"}),
+        ("isbon", set()),  # the middle of a word does not match (the index's price)
+        ("example.org", set()),  # nor does an email's domain alone
+    ],
+)
+def test_search_finds_word_starts_and_owner_emails(staff_client, searchable, term, expected):
+    assert _found(staff_client, term) == {searchable[key].title for key in expected}
+
+
+@pytest.mark.parametrize("term", ["'", "\\", "a & b | !c", "x:*", "(", "<->", "'n'", "&", "%_"])
+def test_search_reads_operators_and_quotes_as_text(staff_client, searchable, term):
+    """What staff type never reaches to_tsquery as syntax: no error page, whatever it is."""
+    _found(staff_client, term)
+    assert _found(staff_client, "'n' roll") == {searchable["dublin"].title}
+
+
+def test_search_reads_the_indexes_not_every_plan(searchable):
+    """The search's expression is the GIN index's, and the email branch uses its own index:
+    with a few rows the planner may read the table, so with that (and walking an ordering
+    index) priced out, the plan must combine the two indexes."""
+    from plans.selectors import plan_admin_search
+
+    queryset = plan_admin_search(Plan.objects.order_by(), "lisbon maria")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "plans_search_gin" in plan
+    assert "accounts_user_email_prefix" in plan
+    assert "BitmapOr" in plan
+
+
+def test_a_search_matching_many_plans_shows_an_estimate(staff_client, thousand_plans, monkeypatch):
+    """Past `count_up_to` matches the count is the planner's ("About N plans"); below, exact."""
+    monkeypatch.setattr(EstimatedCountPaginator, "count_up_to", 100)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_plan")
+
+    response = staff_client.get(reverse(CHANGELIST), {"q": "porto"})
+    changelist = response.context["cl"]
+    assert changelist.paginator.count_is_estimate
+    assert changelist.result_count > 100
+    assert f"About {changelist.result_count} plans" in response.content.decode()
+
+    changelist = staff_client.get(reverse(CHANGELIST), {"q": "trip 999"}).context["cl"]
+    assert not changelist.paginator.count_is_estimate
+    assert changelist.result_count == Plan.objects.filter(title="Trip 999").count() == 1
+
+
+def test_an_estimated_count_is_never_one_page_nor_show_all():
+    """Below a page, or "Show all", the changelist would load every match of a low estimate."""
+    plan_admin = admin.site.get_model_admin(Plan)
+    floor = EstimatedCountPaginator.count_up_to + 1
+    assert floor > plan_admin.list_per_page
+    assert floor > plan_admin.list_max_show_all
