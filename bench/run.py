@@ -14,8 +14,8 @@ Run: `make bench` (200,000 plans), `make bench BENCH=smoke` (tiny data, 2 s per 
 4. gunicorn as the Procfile runs it (sync workers, 2 x cores + 1) with config.settings.bench, on
    127.0.0.1 only; wrk drives one endpoint at a time (a 1 s warm-up, then the measured run) at
    concurrency 16. The floors (/_bench/plain, /_bench/pk, /_bench/ratelimit) run in the same pass,
-   and two references: a signed-in page with nothing but base.html (/_bench/page) and the admin
-   changelist cut to one row, what the website's and the admin's pages cost before their content.
+   and two references: a signed-in page with nothing but base.html (/_bench/base-page) and the
+   admin changelist cut to one row, what website and admin pages cost before their content.
    Endpoints with a latency budget get a short second pass at one connection ("p95 idle"): at
    concurrency 16 on two cores most of a request's latency is its wait in the queue.
 5. The table (requests/s, p50/p95/p99, queries, ratios to the floors, budgets) is printed and
@@ -105,7 +105,10 @@ ENDPOINTS = [
     Endpoint("api_public", "API public gallery", "/api/v1/public/plans/", auth="token"),
     # What any signed-in page costs before its content: the plan page's budget is set beside it.
     Endpoint(
-        "web_base", "reference: signed-in page, base.html only", "/_bench/page", auth="session"
+        "web_base_page",
+        "reference: signed-in page, base.html only",
+        "/_bench/base-page",
+        auth="session",
     ),
     Endpoint("web_dashboard", "website dashboard (signed in)", "/plans/", auth="session"),
     Endpoint(

@@ -1,4 +1,4 @@
-"""The site's URLs plus the floor views; ROOT_URLCONF under config.settings.bench only."""
+"""The site's URLs, the floor views and the base page; ROOT_URLCONF of config.settings.bench."""
 
 from django.contrib import admin
 from django.urls import path
@@ -15,6 +15,6 @@ urlpatterns = [
     path("_bench/plain", views.plain, name="bench-plain"),
     path("_bench/pk", views.primary_key, name="bench-pk"),
     path("_bench/ratelimit", views.ratelimit_hit, name="bench-ratelimit"),
-    path("_bench/page", views.signed_in_page, name="bench-page"),
+    path("_bench/base-page", views.base_page, name="bench-base-page"),
     *site_urlpatterns,
 ]

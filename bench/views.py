@@ -1,8 +1,9 @@
-"""The floor: the least a request can cost on this stack, measured in the same run as the site.
+"""The floors and the base page: what requests cost on this stack, measured in the same run.
 
 Each view goes through the full middleware stack and the production settings (sessions,
 ATOMIC_REQUESTS, connection health checks), so a product endpoint's throughput divided by a
-floor's says how much the endpoint itself costs, whatever the machine.
+floor's says how much the endpoint itself costs, whatever the machine. The base page is a
+reference, not a floor: what any signed-in page of the site costs before its own content.
 """
 
 from __future__ import annotations
@@ -54,9 +55,9 @@ def ratelimit_hit(request):
 _BASE_ONLY = engines["django"].from_string('{% extends "base.html" %}')
 
 
-@login_required
 @reads_in_autocommit
-def signed_in_page(request):
+@login_required
+def base_page(request):
     """A website page with nothing in it: the session, the signed-in user and base.html.
 
     What every signed-in page pays before its own content, so a page's latency budget can be

@@ -43,27 +43,31 @@ def _count(model, **filters) -> Coalesce:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts a list of every row of a big table from the planner's statistics, not COUNT(*).
+    """Counts big lists from the planner's statistics instead of COUNT(*) over every match.
 
-    COUNT(*) over 200,000 plans reads the whole table on each load of the unfiltered list (a
-    parallel index-only scan: about 20 ms and three PostgreSQL processes). The planner's own
-    estimate, pg_class.reltuples scaled to the table's current size as the planner scales it,
-    costs 0.1 ms and is close enough for "about 200,000 plans" and the page links. Filtered
-    lists, and tables estimated below `estimate_from` rows, are counted exactly, in the same
-    single query (the COUNT sits in a CASE branch PostgreSQL runs only then). The last page
-    link follows the estimate; sorting the other way reaches the far end of the list.
+    The whole list: COUNT(*) over 200,000 plans reads the whole table on each load (a parallel
+    index-only scan: about 20 ms and three PostgreSQL processes). The planner's own estimate,
+    pg_class.reltuples scaled to the table's current size as the planner scales it, costs
+    0.1 ms and is close enough for "about 200,000 plans" and the page links. Tables estimated
+    below `estimate_from` rows are counted exactly, in the same single query (the COUNT sits in
+    a CASE branch PostgreSQL runs only then).
 
-    A filtered list (a search above all) is counted up to `count_up_to` rows; past that it too
-    shows the planner's estimate. Counting every plan matching a common word ("a", "new") read
-    half the table again after the page itself was found: seconds at a million plans. The
-    estimate is never below `count_up_to + 1`, which is above a page and above "Show all"
-    (list_max_show_all), so a low estimate can neither load every match on one page nor offer
-    to show them all.
+    A filtered list (a search above all) is counted exactly up to `count_up_to` rows, whatever
+    the table's size; past that it shows the planner's estimate for the query. Counting every
+    plan matching a common word ("a", "new") read half the table again after the page itself
+    was found: seconds at a million plans. An estimate at or below what was already counted
+    says only "more than `count_up_to`" (`count_is_lower_bound`). Either way the count is at
+    least `count_up_to + 1`, above a page and above "Show all" (list_max_show_all), so a low
+    estimate can neither load every match on one page nor offer to show them all.
+
+    The last page link follows the estimate; sorting the other way reaches the far end.
     """
 
     estimate_from = 10_000
     count_up_to = 1_000
     count_is_estimate = False
+    count_is_lower_bound = False
+    counts_every_row = False  # the whole list, not a filtered one
 
     @cached_property
     def count(self) -> int:
@@ -73,6 +77,7 @@ class EstimatedCountPaginator(Paginator):
             return super().count
         if query.where or query.distinct or query.group_by is not None:
             return self._count_or_estimate(queryset)
+        self.counts_every_row = True
         connection = connections[queryset.db]
         table = connection.ops.quote_name(queryset.model._meta.db_table)
         sql = f"""
@@ -96,8 +101,10 @@ class EstimatedCountPaginator(Paginator):
         if counted <= self.count_up_to:
             return counted
         [plan] = json.loads(queryset.order_by().explain(format="json"))
+        estimate = int(plan["Plan"]["Plan Rows"])
         self.count_is_estimate = True
-        return max(int(plan["Plan"]["Plan Rows"]), counted)
+        self.count_is_lower_bound = estimate <= counted
+        return max(estimate, counted)
 
 
 class PlanChangeList(ChangeList):
@@ -111,7 +118,7 @@ class PlanChangeList(ChangeList):
             super().get_results(request)
         finally:
             self.queryset = queryset
-        if self.paginator.count_is_estimate:
+        if self.paginator.counts_every_row and self.paginator.count_is_estimate:
             # The list shows every plan: the (estimated) total is the result count, so the
             # search bar does not offer "N results (Show all)" on the list that already is all.
             self.full_result_count = self.result_count
@@ -306,7 +313,7 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["title", "destination", "user__email"]
     search_help_text = (
         "Words of the title or destination (the start of a word is enough: “lisb” finds "
-        "Lisbon), or part of the owner's email. Every word must match."
+        "Lisbon), or the start of the owner's email. Every word must match."
     )
     autocomplete_fields = ["user"]
     show_full_result_count = False

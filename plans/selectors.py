@@ -419,10 +419,12 @@ class _EqualsAnyOf(Func):
 
 
 def _tsquery_prefix(term: str) -> str:
-    """`term` as a to_tsquery() text matching words that start with each of its words.
+    """`term` as a to_tsquery() text: its words, next to each other, the last one's start.
 
-    The term is one quoted lexeme (a quote doubled, a backslash escaped), so what staff type is
-    never read as tsquery operators; to_tsquery splits it into words as the index did.
+    The term is one quoted lexeme (a backslash escaped, then a quote doubled), so what staff
+    type is never read as tsquery operators. to_tsquery splits it into words as the index did
+    and joins them with `<->` (followed by): a quoted phrase, or words joined by punctuation
+    ("lisbon,portugal"), match only next to each other. Punctuation alone matches nothing.
     """
     quoted = term.replace("\\", "\\\\").replace("'", "''")
     return f"'{quoted}':*"
@@ -433,14 +435,14 @@ def plan_admin_search(queryset: QuerySet[Plan], search_term: str) -> QuerySet[Pl
 
     A word matches a plan whose title or destination has a word starting with it ("lisb" finds
     "Lisbon"), through the GIN index on PLAN_SEARCH_DOCUMENT, or whose owner's email starts
-    with it (a whole address, or its start), through accounts_user_email_prefix. Words split
-    as Django's admin splits them (a quoted phrase is one term).
+    with it (a whole address, or its start), through accounts_user_email_prefix. Terms split
+    as Django's admin splits them: at spaces, a quoted phrase being one term.
 
-    Django's own search (`icontains` on each field, ORed across a join) reads every plan: 0.8
-    to 1.4 s at a million plans. Here each term's two branches are index scans on the plans
-    table (the GIN index, and the owner index for `user_id = ANY(ARRAY(...))`), which
-    PostgreSQL combines with a BitmapOr. The price: a word's middle ("isbon") or an email's
-    domain alone no longer matches.
+    Django's own search (`icontains` on each field, ORed across a join) read every plan, for
+    the count and again for the page: 0.8 to 2.5 s at a million plans. Here each term's two
+    branches are index scans on the plans table (the GIN index, and the owner index for
+    `user_id = ANY(ARRAY(...))`), which PostgreSQL combines with a BitmapOr. The price: a
+    word's middle ("isbon") or an email's domain alone no longer matches.
     """
     terms = []
     for bit in smart_split(search_term):
