@@ -90,8 +90,14 @@ ENDPOINTS = [
     ),
     Endpoint(
         "api_plan_detail",
-        "API plan detail, 10 activities",
+        "API plan detail, the plan only",
         "/api/v1/plans/{plan_10}/",
+        auth="token",
+    ),
+    Endpoint(
+        "api_plan_activities",
+        "API plan detail with its 10 activities",
+        "/api/v1/plans/{plan_10}/?include=activities",
         auth="token",
         budget=report.Budget(min_rps=900, max_queries=5),
     ),

@@ -4,11 +4,18 @@ An object's ETag is the strong validator `"<id>-<version>"`, where `version` is 
 every write increments. `If-Match` does not decide anything by itself: it yields the version
 the client expects, and the service puts that into the SQL UPDATE's WHERE clause, so of
 many clients writing with the same ETag at once exactly one wins.
+
+A response that also holds other versioned objects (a plan with its activities) gets
+`"<id>-<version>-<digest>"`, the digest naming each of those objects at its version, so a
+304 never hides a change to any of them. As `If-Match` it stands for `"<id>-<version>"`:
+the write is to the object itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -16,7 +23,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-_ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
+_ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)(?:-[0-9a-f]+)?"$')
 
 
 class PreconditionFailed(APIException):
@@ -28,8 +35,13 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def etag_for(obj) -> str:
-    return f'"{obj.pk}-{obj.version}"'
+def etag_for(obj, *, including: Iterable | None = None) -> str:
+    """`obj`'s ETag; with `including`, one that also changes when any of those objects does."""
+    if including is None:
+        return f'"{obj.pk}-{obj.version}"'
+    versions = ",".join(f"{item.pk}:{item.version}" for item in including)
+    digest = hashlib.blake2b(versions.encode(), digest_size=8).hexdigest()
+    return f'"{obj.pk}-{obj.version}-{digest}"'
 
 
 def _tags(header: str) -> list[str]:
@@ -61,22 +73,22 @@ def expected_version(request, obj) -> int | None:
     raise PreconditionFailed
 
 
-def not_modified(request, obj) -> bool:
-    """Whether `If-None-Match` names the current version (weak comparison, as for GET)."""
+def not_modified(request, etag: str) -> bool:
+    """Whether `If-None-Match` names the current ETag (weak comparison, as for GET)."""
     header = request.headers.get("If-None-Match")
     if header is None:
         return False
-    current = etag_for(obj)
-    return any(tag == "*" or tag.removeprefix("W/") == current for tag in _tags(header))
+    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in _tags(header))
 
 
-def conditional_response(request, obj, data) -> Response:
-    """200 with the ETag, or an empty 304 when the client already has this version."""
-    if not_modified(request, obj):
+def conditional_response(request, obj, data, *, etag: str | None = None) -> Response:
+    """200 with the ETag (`obj`'s unless given), or an empty 304 when the client has it."""
+    etag = etag or etag_for(obj)
+    if not_modified(request, etag):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     else:
         response = Response(data)
-    response["ETag"] = etag_for(obj)
+    response["ETag"] = etag
     return response
 
 

@@ -183,6 +183,19 @@ def test_api_plan_detail_within_5_queries_at_1_and_10_activities(user, trip):
     assert len(large) == len(small) <= 5, "\n\n".join(large)
 
 
+def test_api_plan_with_its_activities_within_5_queries_at_1_and_10_activities(user, trip):
+    """`?include=activities` adds one query, the activities, however many there are."""
+    client = client_for(user)
+    url = f"/api/v1/plans/{trip.pk}/?include=activities"
+    _activities(trip, 1)
+    client.get(url)
+    small = _api_queries(client, url)
+    _activities(trip, 9)
+    large = _api_queries(client, url)
+    assert len(client.get(url).json()["activities"]) == 10
+    assert len(large) == len(small) <= 5, "\n\n".join(large)
+
+
 def test_api_activity_list_within_5_queries_at_1_and_10_activities(user, trip):
     """A plan's activities: token, upsert, plan, count and page, whatever their number."""
     client = client_for(user)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django.db import models
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
 from activities.services import EDITABLE_FIELDS
-from plans.api.serializers import PlanDataField, PublicPlanSerializer
+from config.representation import decimal_text, iso_date, iso_datetime, iso_time
+from plans.api.serializers import PlanDataField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
 
@@ -25,11 +28,63 @@ class MetadataField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "example": "09:30:00",
+        "description": "A time of day on the trip's local clock, HH:MM or HH:MM:SS.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A TimeField documented as what it is: a time of day with no time zone.
+
+    OpenAPI's `format: time` is RFC 3339's full-time, which carries an offset; an activity's
+    "09:30:00" is on the destination's clock and has none, so clients validating responses
+    against the schema would reject every activity with a time.
+    """
+
+
+class ActivityModelSerializer(serializers.ModelSerializer):
+    """The activity serializers' base: model TimeFields become WallClockTimeFields."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.TimeField: WallClockTimeField,
+    }
+
+
 # What a client may write is exactly what the services accept: one list, kept there.
 ACTIVITY_FIELDS = list(EDITABLE_FIELDS)
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+def activity_representation(activity: PlanActivity, zone) -> dict:
+    """ActivitySerializer's output, written by hand (config.representation says why)."""
+    return {
+        "id": activity.pk,
+        "plan": activity.plan_id,
+        "title": activity.title,
+        "description": activity.description,
+        "activity_type": str(activity.activity_type),
+        "location_name": activity.location_name,
+        "latitude": decimal_text(activity.latitude, 8),
+        "longitude": decimal_text(activity.longitude, 8),
+        "address": activity.address,
+        "scheduled_date": iso_date(activity.scheduled_date),
+        "start_time": iso_time(activity.start_time),
+        "end_time": iso_time(activity.end_time),
+        "duration_minutes": activity.duration_minutes,
+        "estimated_cost": decimal_text(activity.estimated_cost, 2),
+        "actual_cost": decimal_text(activity.actual_cost, 2),
+        "metadata": activity.metadata,
+        "is_completed": activity.is_completed,
+        "order_index": activity.order_index,
+        "version": activity.version,
+        "created_at": iso_datetime(activity.created_at, zone),
+        "updated_at": iso_datetime(activity.updated_at, zone),
+    }
+
+
+class ActivitySerializer(ActivityModelSerializer):
     """An activity as the plan's owner and members see it."""
 
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
@@ -47,6 +102,47 @@ class ActivitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["order_index", "version", "created_at", "updated_at"]
+
+    def to_representation(self, activity: PlanActivity) -> dict:
+        return activity_representation(activity, timezone.get_current_timezone())
+
+
+class PlanWithActivitiesSerializer(PlanSerializer):
+    """A plan, and with `?include=activities` its first activities in itinerary order.
+
+    The two extra fields are optional (not read-only) so the schema says a plan read without
+    `include` has neither. The view passes the activities in the context, read in one query.
+    """
+
+    activities = ActivitySerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "Only with `?include=activities`: the plan's activities in itinerary order, at "
+            "most 100; `activities_next` then lists the rest."
+        ),
+    )
+    activities_next = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Only with `?include=activities`: the activities list's page after the included "
+            "ones, or null when they are all included."
+        ),
+    )
+
+    class Meta(PlanSerializer.Meta):
+        fields = [*PlanSerializer.Meta.fields, "activities", "activities_next"]
+
+    def to_representation(self, plan: Plan) -> dict:
+        data = super().to_representation(plan)
+        if "activities" in self.context:
+            zone = timezone.get_current_timezone()
+            data["activities"] = [
+                activity_representation(activity, zone) for activity in self.context["activities"]
+            ]
+            data["activities_next"] = self.context["activities_next"]
+        return data
 
 
 class EditablePlanField(serializers.PrimaryKeyRelatedField):
@@ -77,7 +173,7 @@ class ActivityUpdateSerializer(ActivitySerializer):
     )
 
 
-class PublicActivitySerializer(serializers.ModelSerializer):
+class PublicActivitySerializer(ActivityModelSerializer):
     """An activity as anyone may see it: no booking, actual cost or completion."""
 
     metadata = serializers.SerializerMethodField()
@@ -183,7 +279,7 @@ class BudgetSerializer(_Totals):
     by_day = BudgetByDaySerializer(many=True)
 
 
-class ConflictActivitySerializer(serializers.ModelSerializer):
+class ConflictActivitySerializer(ActivityModelSerializer):
     class Meta:
         model = PlanActivity
         fields = ["id", "title", "scheduled_date", "start_time", "end_time", "duration_minutes"]
@@ -215,7 +311,7 @@ class DocumentPlanSerializer(serializers.ModelSerializer):
         fields = PLAN_DOCUMENT_FIELDS
 
 
-class DocumentActivitySerializer(serializers.ModelSerializer):
+class DocumentActivitySerializer(ActivityModelSerializer):
     metadata = MetadataField(required=False)
 
     class Meta:

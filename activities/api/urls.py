@@ -1,7 +1,7 @@
 """API routes of the activities app, mounted under /api/v1/ by config/api.py.
 
-The plan endpoints that include activities (shared, public detail, export, import) live
-here because activities may import plans, not the other way round.
+The plan endpoints that include activities (the plan detail, shared, public detail, export,
+import) live here because activities may import plans, not the other way round.
 """
 
 from django.urls import path
@@ -10,6 +10,7 @@ from activities.api import views
 
 app_name = "activities-api"
 urlpatterns = [
+    path("plans/<int:pk>/", views.PlanDetailApi.as_view(), name="plan-detail"),
     path("plans/<int:plan_pk>/activities/", views.ActivityListApi.as_view(), name="list"),
     path(
         "plans/<int:plan_pk>/activities/reorder/",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -17,6 +18,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +32,7 @@ from activities.api.serializers import (
     ConflictSerializer,
     ImportResultSerializer,
     PlanDocumentSerializer,
+    PlanWithActivitiesSerializer,
     PublicPlanDetailSerializer,
     ReorderSerializer,
 )
@@ -46,6 +49,7 @@ from config.etags import (
 )
 from config.openapi import errors
 from plans import selectors as plan_selectors
+from plans.api import views as plan_views
 from plans.api.serializers import PlanSerializer
 from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
 
@@ -63,6 +67,19 @@ ACTIVITY_EXAMPLE = OpenApiExample(
     request_only=True,
 )
 SHARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# A plan read with ?include=activities holds at most this many (the activities list's page max).
+INCLUDED_ACTIVITIES = 100
+INCLUDE = OpenApiParameter(
+    "include",
+    OpenApiTypes.STR,
+    enum=["activities"],
+    required=False,
+    description=(
+        "`activities`: the plan's activities too, in itinerary order (at most "
+        f"{INCLUDED_ACTIVITIES}, then `activities_next`), in the same request. The ETag then "
+        "also changes when any of them does."
+    ),
+)
 
 
 def _plan(request, pk: int, action: str = "view"):
@@ -72,6 +89,48 @@ def _plan(request, pk: int, action: str = "view"):
 def _with_etag(response: Response, obj) -> Response:
     response["ETag"] = etag_for(obj)
     return response
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="A plan",
+        description=(
+            "With `?include=activities`, its activities too: a client showing a plan and its "
+            "itinerary needs one request, not two."
+        ),
+        parameters=[INCLUDE, IF_NONE_MATCH, ETAG_HEADER],
+        responses={
+            200: PlanWithActivitiesSerializer,
+            304: NOT_MODIFIED,
+            **errors(400, 401, 404, 429),
+        },
+    ),
+)
+class PlanDetailApi(plan_views.PlanDetailApi):
+    """The plans app's plan detail, which can also include the plan's activities.
+
+    Here, not in plans, because activities may import plans and not the other way round.
+    """
+
+    def get(self, request, pk: int):
+        include = request.query_params.get("include")
+        if include is None:
+            return super().get(request, pk)
+        if include != "activities":
+            raise ValidationError(
+                {"include": ["The only thing a plan can include is “activities”."]}
+            )
+        plan = _plan(request, pk)
+        activities = list(selectors.activity_list_ordered(plan=plan)[: INCLUDED_ACTIVITIES + 1])
+        more = len(activities) > INCLUDED_ACTIVITIES
+        del activities[INCLUDED_ACTIVITIES:]
+        rest = None
+        if more:
+            url = reverse("activities-api:list", kwargs={"plan_pk": plan.pk})
+            rest = request.build_absolute_uri(f"{url}?page=2&page_size={INCLUDED_ACTIVITIES}")
+        context = {**self.get_serializer_context(), "activities": activities}
+        data = PlanWithActivitiesSerializer(plan, context={**context, "activities_next": rest}).data
+        return conditional_response(request, plan, data, etag=etag_for(plan, including=activities))
 
 
 @extend_schema_view(

@@ -2,43 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import json
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.representation import decimal_text, iso_date, iso_datetime
 from plans.documents import PLAN_DATA_SCHEMA, plan_data_redacted
 from plans.models import Plan, PlanMember, Role
 
 MAX_ID = 2**63 - 1
-_CENTS = decimal.Decimal("0.01")
 
 
 # Plans are the API's hot read path (lists of 20 to 100), so their serializers write the
-# representation by hand: DRF's generic path builds every field from the model on each request
-# and walks them per row, which cost more than the queries. The declared fields still give the
-# schema and validate input; these helpers write exactly what those fields would (tests compare
-# the two).
-
-
-def _date(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _datetime(value: dt.datetime | None, zone) -> str | None:
-    """As DRF's DateTimeField: ISO 8601 in the current time zone, with UTC written as Z."""
-    if value is None:
-        return None
-    text = value.astimezone(zone).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _money(value: decimal.Decimal | None) -> str | None:
-    """As DRF's DecimalField(decimal_places=2): a string with exactly two decimals."""
-    return None if value is None else f"{value.quantize(_CENTS):f}"
+# representation by hand (config.representation says why). The declared fields still give the
+# schema and validate input; tests compare the two.
 
 
 def _owner(user) -> dict:
@@ -51,9 +30,9 @@ def _plan_common(plan: Plan, zone) -> dict:
         "title": plan.title,
         "description": plan.description,
         "destination": plan.destination,
-        "start_date": _date(plan.start_date),
-        "end_date": _date(plan.end_date),
-        "budget": _money(plan.budget),
+        "start_date": iso_date(plan.start_date),
+        "end_date": iso_date(plan.end_date),
+        "budget": decimal_text(plan.budget, 2),
         "currency": plan.currency,
         "status": str(plan.status),
     }
@@ -151,8 +130,8 @@ class PlanSerializer(serializers.ModelSerializer):
             "owner": _owner(plan.user),
             "role": None if role is None else str(role),
             "version": plan.version,
-            "created_at": _datetime(plan.created_at, zone),
-            "updated_at": _datetime(plan.updated_at, zone),
+            "created_at": iso_datetime(plan.created_at, zone),
+            "updated_at": iso_datetime(plan.updated_at, zone),
         }
 
 
@@ -192,8 +171,8 @@ class PublicPlanSerializer(serializers.ModelSerializer):
             **_plan_common(plan, zone),
             "plan_data": self.get_plan_data(plan),
             "owner": _owner(plan.user),
-            "created_at": _datetime(plan.created_at, zone),
-            "updated_at": _datetime(plan.updated_at, zone),
+            "created_at": iso_datetime(plan.created_at, zone),
+            "updated_at": iso_datetime(plan.updated_at, zone),
         }
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from rest_framework import serializers
 
-from activities.api.serializers import PublicPlanDetailSerializer
+from activities.api.serializers import ActivitySerializer, PublicPlanDetailSerializer
+from activities.models import PlanActivity
 from activities.selectors import plan_shared_activities
 from plans import selectors
 from plans.api.serializers import PlanSerializer, PublicPlanSerializer
@@ -93,3 +94,44 @@ def test_public_serializers_write_what_their_fields_would(zone):
         "Tram 28",
         "Pastéis",
     ]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_activity_serializer_writes_what_its_fields_would(zone):
+    """Every field set (odd decimals, a time with microseconds), and every optional one empty;
+    read back from the database and as built in memory."""
+    plan = PlanFactory()
+    full = PlanActivityFactory(
+        plan=plan,
+        title="Gulbenkian",
+        description="Art & gardens",
+        activity_type="attraction",
+        location_name="Museum",
+        latitude=decimal.Decimal("38.7372"),
+        longitude=decimal.Decimal("-9.15445678"),
+        address="Av. de Berna 45A",
+        scheduled_date=dt.date(2030, 6, 2),
+        start_time=dt.time(9, 30),
+        end_time=dt.time(12, 0, 5, 250),
+        duration_minutes=150,
+        estimated_cost=decimal.Decimal("15"),
+        actual_cost=decimal.Decimal("14.5"),
+        metadata={"tags": ["art"]},
+        is_completed=True,
+    )
+    bare = PlanActivityFactory(
+        plan=plan,
+        scheduled_date=None,
+        start_time=None,
+        end_time=None,
+        duration_minutes=None,
+        estimated_cost=None,
+        actual_cost=None,
+        latitude=None,
+        longitude=None,
+    )
+    with timezone.override(zone):
+        for activity in [full, bare, *PlanActivity.objects.filter(plan=plan)]:
+            serializer = ActivitySerializer(activity)
+            assert serializer.data == _generic(serializer, activity)
+            assert list(serializer.data) == list(serializer.fields)
