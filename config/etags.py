@@ -23,7 +23,8 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-_ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)(?:-[0-9a-f]+)?"$')
+_ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
+_ETAG_INCLUDING = re.compile(r'^(?:W/)?"(\d+)-(\d+)(?:-[0-9a-f]{16})?"$')
 
 
 class PreconditionFailed(APIException):
@@ -48,13 +49,15 @@ def _tags(header: str) -> list[str]:
     return [part.strip() for part in header.split(",") if part.strip()]
 
 
-def expected_version(request, obj) -> int | None:
+def expected_version(request, obj, *, including: bool = False) -> int | None:
     """The version an `If-Match` header asks for; None without the header (unconditional).
 
     `*` matches any current version. Weak validators never match (RFC 9110 strong
     comparison). A header naming no current version of this object raises 412 at once;
-    otherwise the returned version goes into the conditional UPDATE.
+    otherwise the returned version goes into the conditional UPDATE. With `including`, an
+    ETag of the object read with others (`"<id>-<version>-<digest>"`) names its version too.
     """
+    pattern = _ETAG_INCLUDING if including else _ETAG
     header = request.headers.get("If-Match")
     if header is None:
         return None
@@ -65,7 +68,7 @@ def expected_version(request, obj) -> int | None:
     for tag in tags:
         if tag.startswith("W/"):
             continue
-        match = _ETAG.match(tag)
+        match = pattern.match(tag)
         if match and int(match[1]) == obj.pk:
             versions.add(int(match[2]))
     if obj.version in versions:
@@ -82,12 +85,15 @@ def not_modified(request, etag: str) -> bool:
 
 
 def conditional_response(request, obj, data, *, etag: str | None = None) -> Response:
-    """200 with the ETag (`obj`'s unless given), or an empty 304 when the client has it."""
+    """200 with the ETag (`obj`'s unless given), or an empty 304 when the client has it.
+
+    `data` may be a function giving the body, called only for a 200.
+    """
     etag = etag or etag_for(obj)
     if not_modified(request, etag):
         response = Response(status=status.HTTP_304_NOT_MODIFIED)
     else:
-        response = Response(data)
+        response = Response(data() if callable(data) else data)
     response["ETag"] = etag
     return response
 
@@ -99,7 +105,10 @@ ETAG_HEADER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200, 201],
-    description='The version of this object, e.g. `"12-3"`; send it back as `If-Match`.',
+    description=(
+        'The version of this object, e.g. `"12-3"` (a plan read with its activities: '
+        '`"12-3-<digest>"`, which also names theirs); send it back as `If-Match`.'
+    ),
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",

@@ -32,7 +32,10 @@ class MetadataField(serializers.JSONField):
     {
         "type": "string",
         "example": "09:30:00",
-        "description": "A time of day on the trip's local clock, HH:MM or HH:MM:SS.",
+        "description": (
+            "A time of day on the trip's local clock, no time zone: HH:MM:SS (with "
+            "microseconds when set, HH:MM:SS.ffffff); HH:MM is accepted too."
+        ),
     }
 )
 class WallClockTimeField(serializers.TimeField):
@@ -107,6 +110,10 @@ class ActivitySerializer(ActivityModelSerializer):
         return activity_representation(activity, timezone.get_current_timezone())
 
 
+# A plan read with ?include=activities holds at most this many (the activities list's page max).
+INCLUDED_ACTIVITIES = 100
+
+
 class PlanWithActivitiesSerializer(PlanSerializer):
     """A plan, and with `?include=activities` its first activities in itinerary order.
 
@@ -119,7 +126,7 @@ class PlanWithActivitiesSerializer(PlanSerializer):
         required=False,
         help_text=(
             "Only with `?include=activities`: the plan's activities in itinerary order, at "
-            "most 100; `activities_next` then lists the rest."
+            f"most {INCLUDED_ACTIVITIES}; `activities_next` then lists the rest."
         ),
     )
     activities_next = serializers.URLField(

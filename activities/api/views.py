@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from activities import selectors, services
 from activities.api.serializers import (
     DOCUMENT_FORMAT,
+    INCLUDED_ACTIVITIES,
     ActivitySerializer,
     ActivityUpdateSerializer,
     BudgetSerializer,
@@ -47,6 +48,7 @@ from config.etags import (
     etag_for,
     expected_version,
 )
+from config.filters import SingleValuedQueryParams
 from config.openapi import errors
 from plans import selectors as plan_selectors
 from plans.api import views as plan_views
@@ -67,8 +69,6 @@ ACTIVITY_EXAMPLE = OpenApiExample(
     request_only=True,
 )
 SHARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-# A plan read with ?include=activities holds at most this many (the activities list's page max).
-INCLUDED_ACTIVITIES = 100
 INCLUDE = OpenApiParameter(
     "include",
     OpenApiTypes.STR,
@@ -113,6 +113,7 @@ class PlanDetailApi(plan_views.PlanDetailApi):
     """
 
     def get(self, request, pk: int):
+        SingleValuedQueryParams().filter_queryset(request, None, self)
         include = request.query_params.get("include")
         if include is None:
             return super().get(request, pk)
@@ -121,16 +122,23 @@ class PlanDetailApi(plan_views.PlanDetailApi):
                 {"include": ["The only thing a plan can include is “activities”."]}
             )
         plan = _plan(request, pk)
-        activities = list(selectors.activity_list_ordered(plan=plan)[: INCLUDED_ACTIVITIES + 1])
-        more = len(activities) > INCLUDED_ACTIVITIES
-        del activities[INCLUDED_ACTIVITIES:]
+        read = list(selectors.activity_list_ordered(plan=plan)[: INCLUDED_ACTIVITIES + 1])
+        activities = read[:INCLUDED_ACTIVITIES]
         rest = None
-        if more:
+        if len(read) > INCLUDED_ACTIVITIES:
             url = reverse("activities-api:list", kwargs={"plan_pk": plan.pk})
             rest = request.build_absolute_uri(f"{url}?page=2&page_size={INCLUDED_ACTIVITIES}")
-        context = {**self.get_serializer_context(), "activities": activities}
-        data = PlanWithActivitiesSerializer(plan, context={**context, "activities_next": rest}).data
-        return conditional_response(request, plan, data, etag=etag_for(plan, including=activities))
+
+        def body() -> dict:
+            context = {**self.get_serializer_context(), "activities": activities}
+            serializer = PlanWithActivitiesSerializer(
+                plan, context={**context, "activities_next": rest}
+            )
+            return serializer.data
+
+        # Over every row read, the one past the page too: its coming or going changes
+        # `activities_next`, so it changes the ETag.
+        return conditional_response(request, plan, body, etag=etag_for(plan, including=read))
 
 
 @extend_schema_view(

@@ -183,7 +183,7 @@ class PlanDetailApi(generics.GenericAPIView):
         }
         if changing and not permissions.can_manage(request.user, plan):
             raise PermissionDenied(OWNER_ONLY_MESSAGE)
-        version = expected_version(request, plan)
+        version = expected_version(request, plan, including=True)
         if fields or not changing:
             plan = services.plan_update(plan=plan, expected_version=version, **fields)
             version = None  # checked by that write, whose row lock lasts to the end
@@ -195,7 +195,9 @@ class PlanDetailApi(generics.GenericAPIView):
 
     def delete(self, request, pk: int):
         plan = selectors.plan_get_for_member(user=request.user, pk=pk, action="manage")
-        services.plan_delete(plan=plan, expected_version=expected_version(request, plan))
+        services.plan_delete(
+            plan=plan, expected_version=expected_version(request, plan, including=True)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

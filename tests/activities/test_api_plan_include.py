@@ -65,11 +65,27 @@ def test_strangers_get_404_and_anonymous_401(cast):
     assert client_for().get(detail(plan)).status_code == HTTPStatus.UNAUTHORIZED
 
 
-@pytest.mark.parametrize("include", ["", "members", "activities,members", "Activities"])
-def test_anything_else_to_include_is_a_400_naming_the_parameter(cast, include):
+@pytest.mark.parametrize(
+    ("include", "message"),
+    [
+        ("members", "The only thing a plan can include is “activities”."),
+        ("activities,members", "The only thing a plan can include is “activities”."),
+        ("Activities", "The only thing a plan can include is “activities”."),
+        ("", "Give a value, or leave the parameter out."),
+        ("activities&include=members", "Give this parameter only once."),
+        ("members&include=activities", "Give this parameter only once."),
+    ],
+)
+def test_anything_else_to_include_is_a_400_naming_the_parameter(cast, include, message):
     response = client_for(cast["owner"]).get(detail(cast["plan"], include=include))
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert list(response.json()) == ["include"]
+    assert response.json() == {"include": [message]}
+
+
+def test_a_read_only_token_may_include_the_activities(cast):
+    response = client_for(cast["viewer"], scope="read").get(detail(cast["plan"]))
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.json()["activities"]) == 3
 
 
 def test_past_the_included_activities_the_next_link_lists_the_rest(cast, monkeypatch):
@@ -116,3 +132,50 @@ def test_the_etag_changes_with_any_activity_and_still_guards_plan_writes(cast):
         detail(plan, None), {"title": "B"}, format="json", HTTP_IF_MATCH=now["ETag"]
     )
     assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+
+
+def test_an_activity_past_the_included_ones_coming_or_going_changes_the_etag(cast, monkeypatch):
+    """At exactly the limit, one more activity (sorted last) changes only `activities_next`:
+    the ETag must change with it, both ways."""
+    monkeypatch.setattr(views, "INCLUDED_ACTIVITIES", 3)
+    client = client_for(cast["owner"])
+    plan = cast["plan"]
+    full = client.get(detail(plan))
+    assert full.json()["activities_next"] is None
+
+    extra = PlanActivityFactory(
+        plan=plan, title="Later", scheduled_date=None, order_index=2**31 - 1
+    )
+    more = client.get(detail(plan), HTTP_IF_NONE_MATCH=full["ETag"])
+    assert more.status_code == HTTPStatus.OK
+    assert more.json()["activities_next"] is not None
+    assert [a["title"] for a in more.json()["activities"]] == [
+        a["title"] for a in full.json()["activities"]
+    ]
+
+    extra.delete()
+    back = client.get(detail(plan), HTTP_IF_NONE_MATCH=more["ETag"])
+    assert back.status_code == HTTPStatus.OK
+    assert back.json()["activities_next"] is None
+    assert back["ETag"] == full["ETag"]
+
+
+def test_weak_and_composite_tags(cast):
+    """If-None-Match compares weakly; If-Match strongly, and only plan writes read the
+    composite form (an activity's If-Match with such a tag is stale)."""
+    client = client_for(cast["owner"])
+    plan = cast["plan"]
+    etag = client.get(detail(plan))["ETag"]
+    assert client.get(detail(plan), HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    weak = client.patch(
+        detail(plan, None), {"title": "A"}, format="json", HTTP_IF_MATCH=f"W/{etag}"
+    )
+    assert weak.status_code == HTTPStatus.PRECONDITION_FAILED
+
+    activity = client.get(detail(plan)).json()["activities"][0]
+    url = f"/api/v1/plans/{plan.pk}/activities/{activity['id']}/"
+    borrowed = f'"{activity["id"]}-{activity["version"]}-0123456789abcdef"'
+    stale = client.patch(url, {"title": "B"}, format="json", HTTP_IF_MATCH=borrowed)
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+
+    assert client.delete(detail(plan, None), HTTP_IF_MATCH=etag).status_code == 204
