@@ -6,6 +6,7 @@ Run after `make bench` has seeded `wayfarer_bench` (the same database, settings 
     .venv/bin/python bench/page_profile.py --page admin     # admin plan changelist
     .venv/bin/python bench/page_profile.py --page api-list  # API plan list (token, throttle)
     .venv/bin/python bench/page_profile.py --profile        # plus the top cProfile entries
+    .venv/bin/python bench/page_profile.py --page admin --query q=lisbon   # a staff search
 
 It sends `--requests` GETs through Django's test client in this process (no server, no
 network) and prints the median and p95 wall time, the response size and the SQL queries, so a
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="print the top cProfile entries")
     parser.add_argument("--sql", action="store_true", help="print each query of one request")
+    parser.add_argument("--query", default="", help="a query string for the page, e.g. q=lisbon")
     args = parser.parse_args(argv)
 
     url, _server = run.prepare_database("wayfarer_bench")
@@ -72,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}")
         path = "/api/v1/plans/"
 
+    if args.query:
+        path = f"{path}?{args.query}"
     response = client.get(path)
     assert response.status_code == 200, response.status_code
     with contextlib.ExitStack() as stack:
