@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User, UserSession
 from accounts.services import token_hash
+from config.representation import isoformat
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:
@@ -41,10 +42,6 @@ def session_list(*, user: User) -> QuerySet[UserSession]:
     )
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _money(value) -> str | None:
     return str(value) if value is not None else None
 
@@ -59,17 +56,17 @@ def _activity(activity) -> dict[str, Any]:
         "address": activity.address,
         "latitude": _money(activity.latitude),
         "longitude": _money(activity.longitude),
-        "scheduled_date": _iso(activity.scheduled_date),
-        "start_time": _iso(activity.start_time),
-        "end_time": _iso(activity.end_time),
+        "scheduled_date": isoformat(activity.scheduled_date),
+        "start_time": isoformat(activity.start_time),
+        "end_time": isoformat(activity.end_time),
         "duration_minutes": activity.duration_minutes,
         "estimated_cost": _money(activity.estimated_cost),
         "actual_cost": _money(activity.actual_cost),
         "order_index": activity.order_index,
         "is_completed": activity.is_completed,
         "metadata": activity.metadata,
-        "created_at": _iso(activity.created_at),
-        "updated_at": _iso(activity.updated_at),
+        "created_at": isoformat(activity.created_at),
+        "updated_at": isoformat(activity.updated_at),
     }
 
 
@@ -79,21 +76,21 @@ def _plan(plan) -> dict[str, Any]:
         "title": plan.title,
         "description": plan.description,
         "destination": plan.destination,
-        "start_date": _iso(plan.start_date),
-        "end_date": _iso(plan.end_date),
+        "start_date": isoformat(plan.start_date),
+        "end_date": isoformat(plan.end_date),
         "budget": _money(plan.budget),
         "currency": plan.currency,
         "status": plan.status,
         "is_public": plan.is_public,
         "plan_data": plan.plan_data,
-        "created_at": _iso(plan.created_at),
-        "updated_at": _iso(plan.updated_at),
+        "created_at": isoformat(plan.created_at),
+        "updated_at": isoformat(plan.updated_at),
         "activities": [_activity(activity) for activity in plan.activities.all()],
         "members": [
             {
                 "name": member.user.public_name,
                 "role": member.role,
-                "joined_at": _iso(member.created_at),
+                "joined_at": isoformat(member.created_at),
             }
             for member in plan.members.all()
         ],
@@ -128,24 +125,24 @@ def account_export(*, user: User) -> dict[str, Any]:
             "preferred_currency": user.preferred_currency,
             "home_city": user.home_city,
             "travel_preferences": user.travel_preferences,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": isoformat(user.date_joined),
+            "last_login": isoformat(user.last_login),
         },
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary} for e in emails
         ],
         "connected_accounts": [
-            {"provider": s.provider, "connected_at": _iso(s.date_joined)} for s in socials
+            {"provider": s.provider, "connected_at": isoformat(s.date_joined)} for s in socials
         ],
         "api_tokens": [
             {
                 "name": t.name,
                 "prefix": t.prefix,
                 "scope": t.scope,
-                "created_at": _iso(t.created_at),
-                "expires_at": _iso(t.expires_at),
-                "last_used_at": _iso(t.last_used_at),
-                "revoked_at": _iso(t.revoked_at),
+                "created_at": isoformat(t.created_at),
+                "expires_at": isoformat(t.expires_at),
+                "last_used_at": isoformat(t.last_used_at),
+                "revoked_at": isoformat(t.revoked_at),
             }
             for t in token_list(user=user)
         ],

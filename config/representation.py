@@ -2,7 +2,7 @@
 
 The hot read paths (plans, activities) build their representation by hand, because DRF's
 generic path builds every field from the model on each request and walks them per row. These
-helpers are what DateField, DateTimeField and DecimalField would write; tests compare the
+helpers are what DateField, TimeField, DateTimeField and DecimalField would write; tests compare the
 hand-written representations with DRF's own, field by field.
 """
 
@@ -13,11 +13,8 @@ import decimal
 from functools import cache
 
 
-def iso_date(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def iso_time(value: dt.time | None) -> str | None:
+def isoformat(value: dt.date | dt.time | None) -> str | None:
+    """As DRF's DateField and TimeField: ISO 8601 (a time with microseconds when set)."""
     return None if value is None else value.isoformat()
 
 

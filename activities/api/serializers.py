@@ -10,7 +10,7 @@ from rest_framework import serializers
 from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
 from activities.services import EDITABLE_FIELDS
-from config.representation import decimal_text, iso_date, iso_datetime, iso_time
+from config.representation import decimal_text, iso_datetime, isoformat
 from plans.api.serializers import PlanDataField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
@@ -72,9 +72,9 @@ def activity_representation(activity: PlanActivity, zone) -> dict:
         "latitude": decimal_text(activity.latitude, 8),
         "longitude": decimal_text(activity.longitude, 8),
         "address": activity.address,
-        "scheduled_date": iso_date(activity.scheduled_date),
-        "start_time": iso_time(activity.start_time),
-        "end_time": iso_time(activity.end_time),
+        "scheduled_date": isoformat(activity.scheduled_date),
+        "start_time": isoformat(activity.start_time),
+        "end_time": isoformat(activity.end_time),
         "duration_minutes": activity.duration_minutes,
         "estimated_cost": decimal_text(activity.estimated_cost, 2),
         "actual_cost": decimal_text(activity.actual_cost, 2),

@@ -130,11 +130,12 @@ class PlanDetailApi(plan_views.PlanDetailApi):
             rest = request.build_absolute_uri(f"{url}?page=2&page_size={INCLUDED_ACTIVITIES}")
 
         def body() -> dict:
-            context = {**self.get_serializer_context(), "activities": activities}
-            serializer = PlanWithActivitiesSerializer(
-                plan, context={**context, "activities_next": rest}
-            )
-            return serializer.data
+            context = {
+                **self.get_serializer_context(),
+                "activities": activities,
+                "activities_next": rest,
+            }
+            return PlanWithActivitiesSerializer(plan, context=context).data
 
         # Over every row read, the one past the page too: its coming or going changes
         # `activities_next`, so it changes the ETag.

@@ -8,7 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.representation import decimal_text, iso_date, iso_datetime
+from config.representation import decimal_text, iso_datetime, isoformat
 from plans.documents import PLAN_DATA_SCHEMA, plan_data_redacted
 from plans.models import Plan, PlanMember, Role
 
@@ -30,8 +30,8 @@ def _plan_common(plan: Plan, zone) -> dict:
         "title": plan.title,
         "description": plan.description,
         "destination": plan.destination,
-        "start_date": iso_date(plan.start_date),
-        "end_date": iso_date(plan.end_date),
+        "start_date": isoformat(plan.start_date),
+        "end_date": isoformat(plan.end_date),
         "budget": decimal_text(plan.budget, 2),
         "currency": plan.currency,
         "status": str(plan.status),
