@@ -5,6 +5,7 @@ Run after `make bench` has seeded `wayfarer_bench` (the same database, settings 
     .venv/bin/python bench/page_profile.py                  # plan page, 50 activities
     .venv/bin/python bench/page_profile.py --page admin     # admin plan changelist
     .venv/bin/python bench/page_profile.py --page api-list  # API plan list (token, throttle)
+    .venv/bin/python bench/page_profile.py --page api-detail  # a plan and its 10 activities
     .venv/bin/python bench/page_profile.py --profile        # plus the top cProfile entries
     .venv/bin/python bench/page_profile.py --page admin --query q=lisbon   # a staff search
 
@@ -33,7 +34,9 @@ from bench import run  # noqa: E402
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--page", choices=["plan", "admin", "api-list"], default="plan")
+    parser.add_argument(
+        "--page", choices=["plan", "admin", "api-list", "api-detail"], default="plan"
+    )
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", action="store_true", help="print the top cProfile entries")
     parser.add_argument("--sql", action="store_true", help="print each query of one request")
@@ -73,9 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         fixtures = run.prepare_fixtures()
         client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {fixtures['token']}")
         path = "/api/v1/plans/"
+        if args.page == "api-detail":
+            path = f"/api/v1/plans/{fixtures['plan_10']}/?include=activities"
 
     if args.query:
-        path = f"{path}?{args.query}"
+        path = f"{path}{'&' if '?' in path else '?'}{args.query}"
     response = client.get(path)
     assert response.status_code == 200, response.status_code
     with contextlib.ExitStack() as stack:
