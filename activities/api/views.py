@@ -122,7 +122,7 @@ class PlanDetailApi(plan_views.PlanDetailApi):
                 {"include": ["The only thing a plan can include is “activities”."]}
             )
         plan = _plan(request, pk)
-        read = list(selectors.activity_list_ordered(plan=plan)[: INCLUDED_ACTIVITIES + 1])
+        read = selectors.activity_rows_ordered(plan=plan, limit=INCLUDED_ACTIVITIES + 1)
         activities = read[:INCLUDED_ACTIVITIES]
         rest = None
         if len(read) > INCLUDED_ACTIVITIES:

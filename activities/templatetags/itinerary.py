@@ -29,7 +29,7 @@ from django.utils.safestring import SafeString, mark_safe
 from activities.forms import day_choices
 from activities.selectors import (
     DayGroup,
-    activity_list_ordered,
+    activity_rows_ordered,
     find_conflicts,
     group_by_day,
     itinerary_budget_summary,
@@ -101,7 +101,7 @@ def _options(choices, selected: str | None = None) -> SafeString:
 
 @register.simple_tag
 def itinerary_for(plan) -> Itinerary:
-    activities = list(activity_list_ordered(plan=plan))
+    activities = activity_rows_ordered(plan=plan)
     days = group_by_day(plan, activities)
     conflicts = find_conflicts(activities)
     clashes: dict[int, list[str]] = {}

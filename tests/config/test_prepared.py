@@ -1,0 +1,141 @@
+"""Prepared queries return what their querysets return (config.prepared).
+
+Each hot lookup is compared, field by field, with the ORM queryset it replaces, so a Django
+upgrade that changes the internals it reads fails here rather than on a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db.models import Count
+
+from accounts import selectors as account_selectors
+from accounts.models import ApiToken
+from accounts.services import token_create
+from activities import selectors as activity_selectors
+from config.prepared import PreparedQuery
+from plans import selectors as plan_selectors
+from plans.models import Plan
+from tests.api_helpers import verified
+from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(obj) -> dict:
+    return {field.attname: getattr(obj, field.attname) for field in obj._meta.concrete_fields}
+
+
+def test_token_by_secret_is_the_orm_lookup_with_its_user_in_one_query(django_assert_num_queries):
+    user = verified(UserFactory(timezone="Asia/Tokyo"))
+    token, secret = token_create(user=user, name="ci", scope="read")
+    expected = ApiToken.objects.select_related("user").get(pk=token.pk)
+
+    with django_assert_num_queries(1):
+        found = account_selectors.token_get_by_secret(secret)
+        owner = found.user
+
+    assert _fields(found) == _fields(expected)
+    assert _fields(owner) == _fields(expected.user)
+    assert found._state.adding is False
+    assert found._state.db == "default"
+
+
+def test_a_token_secret_is_bound_as_a_value_not_written_into_the_sql():
+    user = verified()
+    _, secret = token_create(user=user, name="ci", scope="read")
+
+    assert account_selectors.token_get_by_secret("x' OR '1'='1") is None
+    assert account_selectors.token_get_by_secret(secret).user == user
+    assert account_selectors.token_get_by_secret(secret + "x") is None
+
+
+def test_plan_by_id_is_the_orm_lookup_and_each_call_binds_its_own_id(django_assert_num_queries):
+    first = PlanFactory(
+        plan_data={"preferences": {"pace": "relaxed"}, "notes": "ünïcode"},
+        budget=Decimal("1234.50"),
+    )
+    second = PlanFactory(start_date=None, end_date=None, budget=None)
+
+    for plan in (first, second, first):
+        expected = Plan.objects.select_related("user").get(pk=plan.pk)
+        with django_assert_num_queries(1):
+            found = plan_selectors.plan_get_for_user(user=plan.user, pk=plan.pk)
+            owner = found.user
+        assert _fields(found) == _fields(expected)
+        assert _fields(owner) == _fields(expected.user)
+
+
+def test_an_id_is_converted_as_the_orm_would_and_one_beyond_bigint_finds_nothing(
+    django_assert_num_queries,
+):
+    plan = PlanFactory()
+    by_id = PreparedQuery(lambda pk: Plan.objects.filter(pk=pk), int)
+
+    assert [found.pk for found in by_id(str(plan.pk))] == [plan.pk]
+    with django_assert_num_queries(0):
+        assert by_id(2**63) == []
+        assert by_id(-(2**63) - 1) == []
+    with pytest.raises(ValueError, match="seven"):
+        by_id("seven")
+
+
+def test_activities_come_in_itinerary_order_with_every_field_and_their_plan(
+    django_assert_num_queries,
+):
+    plan = PlanFactory()
+    day = plan.start_date
+    PlanActivityFactory(plan=plan, scheduled_date=None, order_index=0, title="Someday")
+    PlanActivityFactory(
+        plan=plan,
+        scheduled_date=day,
+        order_index=1,
+        start_time=dt.time(14, 30),
+        estimated_cost=Decimal("12.50"),
+        latitude=Decimal("38.7223"),
+        longitude=Decimal("-9.1393"),
+        metadata={"tags": ["art"]},
+    )
+    PlanActivityFactory(plan=plan, scheduled_date=day, order_index=0)
+    PlanActivityFactory(plan=plan, scheduled_date=day + dt.timedelta(days=1), order_index=0)
+    PlanActivityFactory()  # another plan's
+
+    expected = list(activity_selectors.activity_list_ordered(plan=plan))
+    with django_assert_num_queries(1):
+        rows = activity_selectors.activity_rows_ordered(plan=plan)
+        plans = {row.plan for row in rows}
+
+    assert [_fields(row) for row in rows] == [_fields(row) for row in expected]
+    assert rows[-1].title == "Someday"
+    assert plans == {plan}
+    assert all(row.plan is plan for row in rows)
+
+    first_two = activity_selectors.activity_rows_ordered(plan=plan, limit=2)
+    assert [row.pk for row in first_two] == [row.pk for row in expected[:2]]
+    assert activity_selectors.activity_rows_ordered(plan=PlanFactory()) == []
+
+
+def test_annotations_arrive_as_attributes_as_from_the_queryset():
+    plan = PlanFactory()
+    PlanActivityFactory.create_batch(3, plan=plan)
+    counted = PreparedQuery(
+        lambda pk: Plan.objects.filter(pk=pk).annotate(total=Count("activities")), int
+    )
+
+    (found,) = counted(plan.pk)
+
+    assert found.total == 3
+    assert isinstance(found, Plan)
+    assert found.pk == plan.pk
+
+
+def test_a_query_its_argument_does_not_reach_is_refused():
+    ignoring = PreparedQuery(lambda pk: Plan.objects.all(), int)
+
+    with pytest.raises(ValueError, match="does not reach"):
+        ignoring(1)
+    with pytest.raises(TypeError):
+        PreparedQuery(lambda when: Plan.objects.filter(created_at__lt=when), dt.datetime)
