@@ -56,6 +56,10 @@ class _Compiled:
             self.slots.append(slots)
         self.alias = queryset.db
         self.compiler = compiler
+        # What results_iter() works out on every call (a fifth of a short query's CPU).
+        columns = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        self.composite = columns if compiler.has_composite_fields(columns) else None
         klass_info = compiler.klass_info
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -72,8 +76,13 @@ class _Compiled:
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
+        rows = fetched
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.composite:
+            rows = self.compiler.composite_fields_to_tuples(rows, self.composite)
         found = []
-        for row in self.compiler.results_iter([fetched]):
+        for row in rows:
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.related:
                 populator.populate(row, obj)
