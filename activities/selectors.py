@@ -90,7 +90,9 @@ def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanA
     Through SQL prepared once (config.prepared): the plan page and the API's include read
     these rows on every request, and building the query cost a quarter of reading them.
     """
-    prepared = _IN_ORDER.get(limit)
+    if limit is not None and limit < 1:
+        raise ValueError("limit is a number of rows, at least 1, or None for all of them")
+    prepared = _IN_ORDER.get(limit)  # one per limit: the code asks for two, never a user
     if prepared is None:
         prepared = _IN_ORDER.setdefault(
             limit,

@@ -16,6 +16,7 @@ from accounts import selectors as account_selectors
 from accounts.models import ApiToken
 from accounts.services import token_create
 from activities import selectors as activity_selectors
+from activities.models import PlanActivity
 from config.prepared import PreparedQuery
 from plans import selectors as plan_selectors
 from plans.models import Plan
@@ -44,13 +45,23 @@ def test_token_by_secret_is_the_orm_lookup_with_its_user_in_one_query(django_ass
     assert found._state.db == "default"
 
 
-def test_a_token_secret_is_bound_as_a_value_not_written_into_the_sql():
+def test_a_token_is_found_by_its_secret_only():
     user = verified()
     _, secret = token_create(user=user, name="ci", scope="read")
 
-    assert account_selectors.token_get_by_secret("x' OR '1'='1") is None
     assert account_selectors.token_get_by_secret(secret).user == user
     assert account_selectors.token_get_by_secret(secret + "x") is None
+    assert account_selectors.token_get_by_secret("") is None
+
+
+@pytest.mark.parametrize("title", ["x' OR '1'='1", "100%s", "50%% off", "back\\slash", "Zürich"])
+def test_a_text_argument_is_bound_as_a_value_not_written_into_the_sql(title):
+    PlanFactory(title="Lisbon")
+    wanted = PlanFactory(title=title)
+    by_title = PreparedQuery(lambda text: Plan.objects.filter(title=text), str)
+
+    assert [plan.pk for plan in by_title(title)] == [wanted.pk]
+    assert by_title("Lisbon' --") == []
 
 
 def test_plan_by_id_is_the_orm_lookup_and_each_call_binds_its_own_id(django_assert_num_queries):
@@ -81,6 +92,21 @@ def test_an_id_is_converted_as_the_orm_would_and_one_beyond_bigint_finds_nothing
         assert by_id(-(2**63) - 1) == []
     with pytest.raises(ValueError, match="seven"):
         by_id("seven")
+
+
+def test_an_int_argument_may_be_for_a_small_positive_column_too():
+    activity = PlanActivityFactory(order_index=3)
+    PlanActivityFactory(order_index=4)
+    at = PreparedQuery(
+        lambda plan_id, position: PlanActivity.objects.filter(
+            plan_id=plan_id, order_index=position
+        ),
+        int,
+        int,
+    )
+
+    assert [row.pk for row in at(activity.plan_id, 3)] == [activity.pk]
+    assert at(activity.plan_id, 4) == []
 
 
 def test_activities_come_in_itinerary_order_with_every_field_and_their_plan(
@@ -134,8 +160,16 @@ def test_annotations_arrive_as_attributes_as_from_the_queryset():
 
 def test_a_query_its_argument_does_not_reach_is_refused():
     ignoring = PreparedQuery(lambda pk: Plan.objects.all(), int)
+    sliced = PreparedQuery(lambda count: Plan.objects.all()[:count], int)
+    empty = PreparedQuery(lambda pk: Plan.objects.filter(pk=pk)[:0], int)
 
     with pytest.raises(ValueError, match="does not reach"):
         ignoring(1)
+    with pytest.raises(ValueError, match="does not reach"):
+        sliced(5)
+    with pytest.raises(ValueError, match="never reads"):
+        empty(1)
+    with pytest.raises(ValueError, match="at least 1"):
+        activity_selectors.activity_rows_ordered(plan=PlanFactory(), limit=0)
     with pytest.raises(TypeError):
         PreparedQuery(lambda when: Plan.objects.filter(created_at__lt=when), dt.datetime)
