@@ -7,6 +7,7 @@ share link), so these functions do not check permissions themselves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -81,7 +82,9 @@ def activity_list_ordered(*, plan: Plan):
     )
 
 
-_IN_ORDER: dict[int | None, PreparedQuery[PlanActivity]] = {}
+@functools.cache  # one per limit: the code asks for two, never a user
+def _in_order(limit: int | None) -> PreparedQuery[PlanActivity]:
+    return PreparedQuery(lambda plan_id: activity_list_ordered(plan=Plan(pk=plan_id))[:limit], int)
 
 
 def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanActivity]:
@@ -92,15 +95,7 @@ def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanA
     """
     if limit is not None and limit < 1:
         raise ValueError("limit is a number of rows, at least 1, or None for all of them")
-    prepared = _IN_ORDER.get(limit)  # one per limit: the code asks for two, never a user
-    if prepared is None:
-        prepared = _IN_ORDER.setdefault(
-            limit,
-            PreparedQuery(
-                lambda plan_id: activity_list_ordered(plan=Plan(pk=plan_id))[:limit], int
-            ),
-        )
-    rows = prepared(plan.pk)
+    rows = _in_order(limit)(plan.pk)
     for row in rows:
         row.plan = plan
     return rows

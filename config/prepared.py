@@ -36,7 +36,7 @@ def _placeholder(kind: type):
     """A value no caller passes, to find where an argument lands among the SQL parameters."""
     number = next(_numbers)
     if kind is int:
-        return 2_147_000_000 + number  # within every integer column's range, even int4's
+        return 2_147_000_000 + number  # within int4's range too, not only bigint's
     if kind is str:
         return f"\x00prepared-{number}\x00"
     raise TypeError(f"PreparedQuery arguments are int or str, not {kind.__name__}")
@@ -77,10 +77,10 @@ class _Compiled:
         for slots, value in zip(self.slots, values, strict=True):
             for slot in slots:
                 params[slot] = value
-        with connections[self.alias].cursor() as cursor:
+        connection = connections[self.alias]  # this thread's, as the converters expect too
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
-        connection = connections[self.alias]  # this thread's, as the converters expect
         found = []
         for row in map(list, fetched):
             for position, (converters, expression) in self.converters:
