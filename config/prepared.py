@@ -15,6 +15,7 @@ changes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -39,7 +40,18 @@ def _placeholder(kind: type):
         return 2_147_000_000 + number  # within int4's range too, not only bigint's
     if kind is str:
         return f"\x00prepared-{number}\x00"
-    raise TypeError(f"PreparedQuery arguments are int or str, not {kind.__name__}")
+    if kind is dt.datetime:
+        return dt.datetime(1, 1, 1, tzinfo=dt.UTC) + dt.timedelta(microseconds=number)
+    raise TypeError(f"PreparedQuery arguments are int, str or datetime, not {kind.__name__}")
+
+
+def _convert(kind: type, value):
+    """The value as the SQL receives it: `int("7")` as the ORM would; a datetime as it is."""
+    if kind is not dt.datetime:
+        return kind(value)
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise ValueError("PreparedQuery: a datetime argument must be timezone-aware")
+    return value
 
 
 class _Compiled:
@@ -101,8 +113,9 @@ class PreparedQuery(Generic[M]):
     """`build(*arguments)`, compiled on first use; calling it runs the SQL with new values.
 
     `build` must depend on its arguments only (no `timezone.now()` inside: pass it in), and
-    each argument must reach the SQL as a parameter, of the type given for it (int or str).
-    Values are converted as the ORM would (`int("7")`); an int beyond bigint finds nothing.
+    each argument must reach the SQL as a parameter, of the type given for it (int, str, or
+    datetime for an aware moment such as `timezone.now()`). Values are converted as the ORM
+    would (`int("7")`); an int beyond bigint finds nothing.
     """
 
     def __init__(self, build: Callable[..., QuerySet[M]], *kinds: type):
@@ -113,7 +126,7 @@ class PreparedQuery(Generic[M]):
         self._compiled: _Compiled | None = None
 
     def __call__(self, *values) -> list[M]:
-        converted = [kind(value) for kind, value in zip(self.kinds, values, strict=True)]
+        converted = [_convert(kind, value) for kind, value in zip(self.kinds, values, strict=True)]
         if any(isinstance(value, int) and value not in _BIGINT for value in converted):
             return []
         if self._compiled is None:

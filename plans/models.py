@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -294,9 +295,11 @@ def invitation_token_hash(token: str) -> str:
 
 
 class PlanInvitationQuerySet(models.QuerySet):
-    def pending(self) -> PlanInvitationQuerySet:
-        """Invitations still waiting for an answer and not yet expired."""
-        return self.filter(status=PlanInvitation.Status.PENDING, expires_at__gt=timezone.now())
+    def pending(self, *, now: dt.datetime | None = None) -> PlanInvitationQuerySet:
+        """Invitations still waiting for an answer and not yet expired (at `now`)."""
+        return self.filter(
+            status=PlanInvitation.Status.PENDING, expires_at__gt=now or timezone.now()
+        )
 
 
 class PlanInvitation(models.Model):

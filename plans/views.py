@@ -161,8 +161,9 @@ def plan_detail(request, pk: int):
     if context["can_edit"]:
         context["recent_changes"] = selectors.plan_recent_changes(plan=plan)
     if context["can_manage"]:
-        context["members"] = selectors.plan_members(plan=plan)
-        context["invitation_count"] = selectors.plan_pending_invitations(plan=plan).count()
+        sharing = selectors.plan_sharing(plan=plan)
+        context["members"] = sharing.members
+        context["invitation_count"] = sharing.pending_invitations
         context["share_url"] = (
             request.build_absolute_uri(reverse("plans:shared", args=[plan.share_token]))
             if plan.share_token

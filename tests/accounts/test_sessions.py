@@ -139,3 +139,42 @@ def test_logout_removes_the_session_from_the_list(user):
     client = sign_in(user, agent="Laptop")
     client.post("/accounts/logout/")
     assert not UserSession.objects.exists()
+
+
+def test_a_signed_in_request_reads_its_session_and_user_in_one_query_each(user):
+    client = sign_in(user, agent="Laptop")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/account/")
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["user"] == user
+    first_two = [query["sql"] for query in queries.captured_queries[:2]]
+    assert '"django_session"."session_key" = ' in first_two[0]
+    assert '"accounts_user"."id" = ' in first_two[1]
+
+
+def test_an_expired_or_unknown_session_signs_nobody_in_and_starts_afresh(user):
+    client = sign_in(user, agent="Laptop")
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+
+    assert client.get("/account/").status_code == HTTPStatus.FOUND  # to the login page
+    client.cookies["sessionid"] = "not-a-session-key-that-exists"
+    assert client.get("/account/").status_code == HTTPStatus.FOUND
+    assert sign_in(user, agent="Laptop").get("/account/").status_code == HTTPStatus.OK
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(user):
+    client = sign_in(user, agent="Laptop")
+    assert client.get("/account/").status_code == HTTPStatus.OK
+
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+    assert client.get("/account/").status_code == HTTPStatus.FOUND
+
+
+def test_email_sign_in_is_remembered_with_the_backend_that_loads_the_user(user):
+    client = sign_in(user, agent="Laptop")
+
+    assert client.session["_auth_user_backend"] == "accounts.backends.AuthenticationBackend"
+    assert client.get("/account/").context["user"] == user

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import ApiToken
@@ -19,9 +20,9 @@ from activities import selectors as activity_selectors
 from activities.models import PlanActivity
 from config.prepared import PreparedQuery
 from plans import selectors as plan_selectors
-from plans.models import Plan
+from plans.models import Plan, PlanInvitation, PlanMember
 from tests.api_helpers import verified
-from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,4 +173,66 @@ def test_a_query_its_argument_does_not_reach_is_refused():
     with pytest.raises(ValueError, match="at least 1"):
         activity_selectors.activity_rows_ordered(plan=PlanFactory(), limit=0)
     with pytest.raises(TypeError):
-        PreparedQuery(lambda when: Plan.objects.filter(created_at__lt=when), dt.datetime)
+        PreparedQuery(lambda budget: Plan.objects.filter(budget=budget), Decimal)
+
+
+def test_a_datetime_argument_is_bound_as_the_aware_moment_it_is():
+    early = PlanFactory()
+    Plan.objects.filter(pk=early.pk).update(created_at=dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC))
+    PlanFactory()  # created now
+    created_after = PreparedQuery(
+        lambda when: Plan.objects.filter(created_at__gt=when).order_by("pk"), dt.datetime
+    )
+    lisbon = dt.timezone(dt.timedelta(hours=1))
+
+    assert [plan.pk for plan in created_after(dt.datetime(2030, 1, 1, 12, 30, tzinfo=lisbon))] == [
+        early.pk
+    ]
+    assert created_after(dt.datetime(2030, 1, 1, 12, tzinfo=dt.UTC)) == []
+    with pytest.raises(ValueError, match="timezone-aware"):
+        created_after(dt.datetime(2030, 1, 1, 12))  # naive
+    with pytest.raises(ValueError, match="timezone-aware"):
+        created_after("2030-01-01T12:00:00Z")
+
+
+def test_recent_changes_and_the_sharing_panel_are_what_the_orm_reads(
+    django_assert_num_queries,
+):
+    owner, friend, later = UserFactory(), UserFactory(display_name="Ana"), UserFactory()
+    plan = PlanFactory(user=owner)
+    PlanMemberFactory(plan=plan, user=later, role="editor")
+    PlanMemberFactory(plan=plan, user=friend)
+    PlanMember.objects.filter(user=later).update(created_at=timezone.now() + dt.timedelta(1))
+    PlanMemberFactory()  # another plan's
+    now = timezone.now()
+    for email, status, expires in [
+        ("open@example.com", "pending", now + dt.timedelta(days=3)),
+        ("late@example.com", "pending", now - dt.timedelta(minutes=1)),
+        ("done@example.com", "revoked", now + dt.timedelta(days=3)),
+        ("open2@example.com", "pending", now + dt.timedelta(days=1)),
+    ]:
+        PlanInvitation.objects.create(
+            plan=plan, email=email, status=status, expires_at=expires, token_hash=email
+        )
+    activity = PlanActivityFactory(plan=plan, title="Tram 28")
+    activity.title = "Tram 28 at dawn"
+    activity.save()
+    expected_members = list(plan_selectors.plan_members(plan=plan))
+
+    with django_assert_num_queries(2):
+        sharing = plan_selectors.plan_sharing(plan=plan)
+        names = [member.user.public_name for member in sharing.members]
+    with django_assert_num_queries(2):
+        changes = plan_selectors.plan_recent_changes(plan=plan, limit=2)
+
+    assert [_fields(m) for m in sharing.members] == [_fields(m) for m in expected_members]
+    assert names == ["Ana", later.public_name]
+    assert sharing.pending_invitations == 2 == plan.invitations.pending().count()
+    assert plan_selectors.plan_sharing(plan=PlanFactory()) == ([], 0)
+    assert [(c.what, c.subject) for c in changes] == [
+        ("Activity changed", "Tram 28 at dawn"),
+        ("Activity added", "Tram 28"),
+    ]
+    assert len(plan_selectors.plan_recent_changes(plan=plan)) == 3  # and the plan's creation
+    with pytest.raises(ValueError, match="at least 1"):
+        plan_selectors.plan_recent_changes(plan=plan, limit=0)

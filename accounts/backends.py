@@ -1,0 +1,27 @@
+"""The authentication backends, with the user lookup every signed-in request makes prepared.
+
+Django's ModelBackend (Django admin's username login) and allauth's (email login on the site)
+authenticate exactly as before; `get_user`, which loads the signed-in user from the session's
+user id on each request, goes through accounts.selectors.user_get_by_id (config.prepared).
+"""
+
+from __future__ import annotations
+
+from allauth.account import auth_backends
+from django.contrib.auth import backends
+
+from accounts import selectors
+
+
+class _PreparedUserLookup:
+    def get_user(self, user_id):
+        user = selectors.user_get_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class ModelBackend(_PreparedUserLookup, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(_PreparedUserLookup, auth_backends.AuthenticationBackend):
+    pass
