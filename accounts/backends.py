@@ -3,6 +3,10 @@
 Django's ModelBackend (Django admin's username login) and allauth's (email login on the site)
 authenticate exactly as before; `get_user`, which loads the signed-in user from the session's
 user id on each request, goes through accounts.selectors.user_get_by_id (config.prepared).
+`aget_user` stays Django's ORM query: nothing here serves requests under ASGI.
+
+Sessions remember the backend's dotted path: ones signed in under Django's and allauth's own
+paths (before these classes) are signed out once.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from accounts import selectors
 
 
 class _PreparedUserLookup:
+    """ModelBackend.get_user, with the lookup prepared; inactive users still get no session."""
+
     def get_user(self, user_id):
         user = selectors.user_get_by_id(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,7 +1,8 @@
 """Django's database sessions, with the read every signed-in request makes prepared once.
 
 Set as SESSION_ENGINE. Writes, expiry and `clearsessions` are Django's; only the lookup by key
-goes through accounts.selectors.session_get_unexpired (config.prepared).
+goes through accounts.selectors.session_get_unexpired (config.prepared). The async read
+(`aload`) stays Django's ORM query: nothing here serves requests under ASGI.
 """
 
 from __future__ import annotations

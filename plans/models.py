@@ -297,9 +297,8 @@ def invitation_token_hash(token: str) -> str:
 class PlanInvitationQuerySet(models.QuerySet):
     def pending(self, *, now: dt.datetime | None = None) -> PlanInvitationQuerySet:
         """Invitations still waiting for an answer and not yet expired (at `now`)."""
-        return self.filter(
-            status=PlanInvitation.Status.PENDING, expires_at__gt=now or timezone.now()
-        )
+        now = timezone.now() if now is None else now
+        return self.filter(status=PlanInvitation.Status.PENDING, expires_at__gt=now)
 
 
 class PlanInvitation(models.Model):

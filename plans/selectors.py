@@ -187,9 +187,10 @@ def plan_sharing(*, plan: Plan) -> PlanSharing:
     three times what PostgreSQL spends answering them (config.prepared).
     """
     counted = _PENDING_INVITATIONS.one(plan.pk, timezone.now())
-    return PlanSharing(
-        members=_MEMBERS(plan.pk), pending_invitations=counted.pending if counted else 0
-    )
+    members = _MEMBERS(plan.pk)
+    for member in members:
+        member.plan = plan  # as plan.members sets it, so member.plan costs no query
+    return PlanSharing(members=members, pending_invitations=counted.pending if counted else 0)
 
 
 def plan_pending_invitations(*, plan: Plan) -> QuerySet[PlanInvitation]:

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import UserSession
+from accounts.sessions import SessionStore
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +149,7 @@ def test_a_signed_in_request_reads_its_session_and_user_in_one_query_each(user):
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["user"] == user
+    assert type(client.session) is SessionStore  # the prepared read, not Django's own
     first_two = [query["sql"] for query in queries.captured_queries[:2]]
     assert '"django_session"."session_key" = ' in first_two[0]
     assert '"accounts_user"."id" = ' in first_two[1]
@@ -155,10 +157,11 @@ def test_a_signed_in_request_reads_its_session_and_user_in_one_query_each(user):
 
 def test_an_expired_or_unknown_session_signs_nobody_in_and_starts_afresh(user):
     client = sign_in(user, agent="Laptop")
-    key = client.session.session_key
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/account/").status_code == HTTPStatus.OK
+    expiry = Session.objects.get(pk=client.session.session_key).expire_date
 
-    assert client.get("/account/").status_code == HTTPStatus.FOUND  # to the login page
+    with time_machine.travel(expiry + dt.timedelta(seconds=1)):
+        assert client.get("/account/").status_code == HTTPStatus.FOUND  # to the login page
     client.cookies["sessionid"] = "not-a-session-key-that-exists"
     assert client.get("/account/").status_code == HTTPStatus.FOUND
     assert sign_in(user, agent="Laptop").get("/account/").status_code == HTTPStatus.OK

@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db.models import Count
 from django.utils import timezone
 
@@ -205,6 +206,9 @@ def test_recent_changes_and_the_sharing_panel_are_what_the_orm_reads(
     PlanMember.objects.filter(user=later).update(created_at=timezone.now() + dt.timedelta(1))
     PlanMemberFactory()  # another plan's
     now = timezone.now()
+    PlanInvitation.objects.create(
+        plan=PlanFactory(), email="x@example.com", expires_at=now + dt.timedelta(1), token_hash="x"
+    )
     for email, status, expires in [
         ("open@example.com", "pending", now + dt.timedelta(days=3)),
         ("late@example.com", "pending", now - dt.timedelta(minutes=1)),
@@ -228,7 +232,10 @@ def test_recent_changes_and_the_sharing_panel_are_what_the_orm_reads(
     assert [_fields(m) for m in sharing.members] == [_fields(m) for m in expected_members]
     assert names == ["Ana", later.public_name]
     assert sharing.pending_invitations == 2 == plan.invitations.pending().count()
+    assert all(member.plan is plan for member in sharing.members)
     assert plan_selectors.plan_sharing(plan=PlanFactory()) == ([], 0)
+    with time_machine.travel(now + dt.timedelta(days=2)):  # the first invitation still open
+        assert plan_selectors.plan_sharing(plan=plan).pending_invitations == 1
     assert [(c.what, c.subject) for c in changes] == [
         ("Activity changed", "Tram 28 at dawn"),
         ("Activity added", "Tram 28"),
