@@ -39,7 +39,7 @@ def token_get_by_secret(secret: str) -> ApiToken | None:
 
 
 # The two reads every signed-in page makes (accounts.sessions, accounts.backends): prepared,
-# 0.9 and 1.3 ms in-process became a third of that.
+# each costs about 0.2 ms in-process instead of about 0.5 ms.
 _SESSION_BY_KEY = PreparedQuery(
     lambda key, now: Session.objects.filter(session_key=key, expire_date__gt=now).order_by(),
     str,
