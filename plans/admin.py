@@ -20,7 +20,8 @@ from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -386,12 +387,13 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
 
     def action_checkbox(self, obj):
         """Django's own checkbox markup, written directly: rendering a CheckboxInput widget
-        through the form template engine for each of 100 rows was a fifth of the page's time."""
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(_("Select this object for an action - {}"), str(obj)),
+        through the form template engine for each of 100 rows was a fifth of the page's time.
+        The label is Django's translated text with the escaped plan filled in, as format_html
+        does it."""
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return mark_safe(  # noqa: S308 - every value is escaped or an integer
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{int(obj.pk)}" '
+            f'class="action-select" aria-label="{label}">'
         )
 
     @admin.display(description="Owner", ordering="user__email")

@@ -16,6 +16,7 @@ tests/plans/test_admin.py checks the rows are byte for byte Django's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from django import template
@@ -35,16 +36,33 @@ from django.contrib.admin.utils import (
     display_for_value,
 )
 from django.core.exceptions import FieldDoesNotExist
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape
+from django.utils import formats
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 register = template.Library()
 
 # Stands in for the primary key while the change link is reversed once per page.
 _PK = "00000000"
 _UNSET = object()
+
+
+@functools.lru_cache(maxsize=8192)
+def _localized_date(value: dt.date, language: str) -> str:
+    """A date as display_for_field shows it; `language` is part of the key. A page of plans has
+    as many start dates as rows, but a process sees the same few thousand dates again and again,
+    and Django's date formatting costs about 0.1 ms each."""
+    return formats.localize(value)
+
+
+@receiver(setting_changed)
+def _forget_dates(**kwargs):
+    _localized_date.cache_clear()
 
 
 def _memo_key(value):
@@ -95,6 +113,18 @@ class _Column:
         else:
             raise LookupError(field_name)  # left to Django
         self.classes = classes
+        self.class_attr = f' class="{" ".join(classes)}"'
+        # Columns whose non-blank text is shown as it is (escaped): display_for_field and
+        # display_for_value both come down to str(value) for them.
+        self.plain_text = (
+            self.field is not None
+            and isinstance(self.field, models.CharField | models.TextField)
+            and not isinstance(self.field, models.URLField)
+            and not self.field.flatchoices
+        ) or (self.method is not None and not self.boolean)
+        self.choices = self.field is not None and bool(self.field.flatchoices)
+        self.date_only = self.field is not None and type(self.field) is models.DateField
+        self.language = get_language()
 
     def value(self, obj):
         if self.method is not None:
@@ -110,13 +140,27 @@ class _Column:
             shown = display_for_value(value, self.empty, self.boolean)
             if isinstance(value, dt.date | dt.time):
                 classes = [*classes, "nowrap"]
+        elif self.date_only and value is not None:
+            shown = _localized_date(value, self.language)
         else:
             shown = display_for_field(value, self.field, self.empty, avoid_link=self.link)
         return shown, f' class="{" ".join(classes)}"'
 
-    def cell(self, obj, url: Callable[[object], str] | None) -> SafeString:
+    def cell(self, obj, url: Callable[[object], str] | None) -> str:
+        """The cell's HTML (safe, but a plain str: the row joins its cells before marking it)."""
         value = self.value(obj)
-        key = None if self.link else _memo_key(value)
+        if self.plain_text and isinstance(value, str) and value.strip():
+            # A method's safe HTML is shown as it is; text is escaped, as format_html does.
+            inner = value if isinstance(value, SafeString) else escape(value)
+            if self.link and url is not None:
+                inner = f'<a href="{conditional_escape(url(obj))}">{inner}</a>'
+            return f"<{self.tag}{self.class_attr}>{inner}</{self.tag}>"
+        if self.link:
+            key = None
+        elif self.choices and type(value) is str:
+            key = (str, value)  # a choice's label: a dict built and a lazy string translated
+        else:
+            key = _memo_key(value)
         if key is not None:
             cached = self.cache.get(key, _UNSET)
             if cached is not _UNSET:
@@ -171,8 +215,10 @@ def lean_results(cl):
     if columns is None or (url is None and any(column.link for column in columns)):
         yield from results(cl)
         return
+    # One string per row: the template's `{% for item in result %}{{ item }}` then runs once a
+    # row instead of once a cell (1,200 times on a page of 100 plans).
     for obj in cl.result_list:
-        yield ResultList(None, [column.cell(obj, url) for column in columns])
+        yield ResultList(None, [mark_safe("".join([column.cell(obj, url) for column in columns]))])  # noqa: S308
 
 
 def lean_result_list(cl):
