@@ -15,7 +15,10 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import QuerySet
+from django.template import Context, Template
+from django.template.loader import get_template
 from django.test import RequestFactory
+from django.test.html import parse_html
 from django.urls import reverse
 
 from plans import services
@@ -139,6 +142,41 @@ def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, tho
     subplans = [node for node in found if node.get("Subplan Name", "").startswith("SubPlan")]
     assert subplans
     assert all(node["Actual Loops"] == 100 for node in subplans)
+
+
+@pytest.mark.parametrize("who", ["staff", "moderator"])
+@pytest.mark.parametrize("url", [CHANGELIST, REPORTS, "admin:index"])
+def test_sidebar_is_djangos_app_list(request, who, url):
+    """The sidebar written in Python is Django's app_list.html, element for element: the
+    models each moderator may reach, their add links, and the current app and model marked."""
+    user = request.getfixturevalue(who)
+    http_request = RequestFactory().get(reverse(url))
+    http_request.user = user
+    apps = admin.site.get_app_list(http_request)
+    assert apps
+    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
+        Context({"available_apps": apps, "request": http_request})
+    )
+    djangos = get_template("admin/app_list.html").render(
+        {"app_list": apps, "show_changelinks": False}, http_request
+    )
+    assert parse_html(ours) == parse_html(djangos)
+    assert ("current-model" in ours) is (url != "admin:index")
+
+
+def test_sidebar_without_models_says_so(rf):
+    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
+        Context({"available_apps": [], "request": rf.get("/")})
+    )
+    djangos = get_template("admin/app_list.html").render({"app_list": []}, rf.get("/"))
+    assert parse_html(ours) == parse_html(djangos)
+    assert "permission" in ours
+
+
+def test_changelist_draws_the_python_sidebar(staff_client):
+    body = staff_client.get(reverse(CHANGELIST)).content.decode()
+    assert 'id="nav-sidebar"' in body
+    assert '<tr class="model-plan current-model">' in body  # the compact markup: ours
 
 
 def test_row_checkbox_is_djangos_markup():
