@@ -123,7 +123,11 @@ class _Column:
             and not self.field.flatchoices
         ) or (self.method is not None and not self.boolean)
         self.choices = self.field is not None and bool(self.field.flatchoices)
-        self.date_only = self.field is not None and type(self.field) is models.DateField
+        self.date_only = (
+            self.field is not None
+            and type(self.field) is models.DateField
+            and not self.field.flatchoices  # display_for_field shows a choice's label first
+        )
         self.language = get_language()
 
     def value(self, obj):

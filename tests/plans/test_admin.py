@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from http import HTTPStatus
 
 import pytest
@@ -20,6 +21,9 @@ from django.template.loader import get_template
 from django.test import RequestFactory
 from django.test.html import parse_html
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from plans import services
 from plans.admin import EstimatedCountPaginator, PlanAdmin
@@ -173,17 +177,59 @@ def test_sidebar_without_models_says_so(rf):
     assert "permission" in ours
 
 
-def test_changelist_draws_the_python_sidebar(staff_client):
-    body = staff_client.get(reverse(CHANGELIST)).content.decode()
+def _tags_only(html: str) -> str:
+    """The markup with the whitespace around tags removed (Django's template indents)."""
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", html.strip())
+
+
+def test_sidebar_escapes_and_marks_like_djangos(rf):
+    """Byte for byte (indentation aside): names and links that need escaping, a lazy name, a
+    model without a list or add link, and a current app found through the URL-encoded path."""
+    http_request = rf.get("/admin/café/")
+    apps = [
+        {
+            "app_label": "café",
+            "name": 'Tom & "Jerry" <i>',
+            "app_url": "/admin/caf%C3%A9/",
+            "models": [
+                {
+                    "object_name": "Plan",
+                    "name": gettext_lazy("Plans"),
+                    "admin_url": "/admin/caf%C3%A9/plan/?a=1&b='2'",
+                    "add_url": None,
+                },
+                {"object_name": "Note", "name": "Notes <b>", "admin_url": None, "add_url": "/n/"},
+            ],
+        }
+    ]
+    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
+        Context({"available_apps": apps, "request": http_request})
+    )
+    djangos = get_template("admin/app_list.html").render(
+        {"app_list": apps, "show_changelinks": False}, http_request
+    )
+    assert _tags_only(ours) == _tags_only(djangos)
+    assert "Tom &amp; &quot;Jerry&quot; &lt;i&gt;" in ours
+    assert "current-app" in ours
+
+
+def test_changelist_draws_the_python_sidebar_and_checkboxes(staff_client):
+    PlanFactory()
+    response = staff_client.get(reverse(CHANGELIST))
+    body = response.content.decode()
     assert 'id="nav-sidebar"' in body
-    assert '<tr class="model-plan current-model">' in body  # the compact markup: ours
+    assert "admin/app_list.html" not in [template.name for template in response.templates]
+    assert '<th scope="row" id="plans-plan"><a href=' in body  # the compact markup: ours
+    assert '<td class="action-checkbox"><input type="checkbox" name="_selected_action"' in body
 
 
 def test_row_checkbox_is_djangos_markup():
     """The action checkbox written directly is byte for byte what Django's widget renders."""
     plan = PlanFactory.build(pk=42, title='Tom & "Jerry" <b>')
     plan_admin = admin.site.get_model_admin(Plan)
-    assert plan_admin.action_checkbox(plan) == admin.ModelAdmin.action_checkbox(plan_admin, plan)
+    ours = plan_admin.action_checkbox(plan)
+    assert ours == admin.ModelAdmin.action_checkbox(plan_admin, plan)
+    assert isinstance(ours, SafeString)  # shown as a checkbox, not as escaped text
 
 
 def test_unfiltered_changelist_shows_the_planners_estimate_small_filtered_ones_count_exactly(
@@ -239,6 +285,21 @@ def test_plan_rows_are_byte_for_byte_djangos(staff, params):
     lean = ["".join(row) for row in admin_rows.lean_results(changelist)]
     assert lean == ["".join(row) for row in results(changelist)]
     assert len(lean) == len(changelist.result_list) > 0
+
+
+def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
+    """Dates are formatted once per process and language: a German page after an English one
+    shows German dates, as Django's own rows do."""
+    PlanFactory(start_date=dt.date(2027, 3, 5), end_date=dt.date(2027, 3, 9))
+    request = RequestFactory().get(reverse(CHANGELIST))
+    request.user = staff
+    for language in ["en-us", "de", "en-us"]:
+        with translation.override(language):
+            changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+            changelist.formset = None
+            lean = ["".join(row) for row in admin_rows.lean_results(changelist)]
+            assert lean == ["".join(row) for row in results(changelist)]
+            assert ("März" in lean[0]) is (language == "de")
 
 
 def test_changelist_rows_load_only_what_the_columns_show(staff_client):
