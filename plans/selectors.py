@@ -102,6 +102,29 @@ def _count_per_plan(model) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+# What a plan card (templates/plans/_plan_card.html, the home page's featured plans) shows:
+# lists load these, not the plan document, description or moderation note, nor the owner's
+# password hash and preferences. Decoding twenty plan documents was most of a list's time.
+PLAN_CARD_FIELDS = (
+    "title",
+    "destination",
+    "start_date",
+    "end_date",
+    "budget",
+    "currency",
+    "status",
+    "is_public",
+    "updated_at",
+    "user__username",
+    "user__first_name",
+    "user__display_name",
+)
+
+
+def _as_cards(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
+    return queryset.select_related("user").only(*PLAN_CARD_FIELDS)
+
+
 def _with_counts(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
     activity_model = Plan._meta.get_field("activities").related_model
     return queryset.annotate(
@@ -115,19 +138,19 @@ def plan_dashboard(*, user, params=None) -> PlanDashboardFilter:
 
     One query for the rows whatever their number: role and counts are annotations.
     """
-    queryset = _with_counts(Plan.objects.accessible_to(user).with_role(user)).select_related("user")
+    queryset = _as_cards(_with_counts(Plan.objects.accessible_to(user).with_role(user)))
     return PlanDashboardFilter(params or {}, queryset=queryset)
 
 
 def plan_gallery(*, params=None) -> PlanGalleryFilter:
     """Public, published plans, searchable by destination and title, newest first."""
-    queryset = _with_counts(Plan.objects.public()).select_related("user")
+    queryset = _as_cards(_with_counts(Plan.objects.public()))
     return PlanGalleryFilter(params or {}, queryset=queryset)
 
 
 def plan_featured(*, limit: int = 6) -> QuerySet[Plan]:
     """A few public plans for the landing page."""
-    return Plan.objects.public().select_related("user").order_by("-updated_at", "-id")[:limit]
+    return _as_cards(Plan.objects.public()).order_by("-updated_at", "-id")[:limit]
 
 
 def plan_get_by_share_token(*, token: str) -> Plan:

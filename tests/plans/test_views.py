@@ -282,6 +282,20 @@ def test_dashboard_cards_show_dates_days_to_go_destination_and_budget(client, us
     assert "€1,234.50" in body
 
 
+@pytest.mark.parametrize("url", ["plans:dashboard", "plans:explore", "plans:home"])
+def test_plan_lists_load_only_what_their_cards_show(client, user, url):
+    """Not the plan document, description or moderation note, nor the owner's password hash."""
+    PlanFactory(
+        user=user, is_public=True, status="published", plan_data={"preferences": {"pace": "slow"}}
+    )
+    client.force_login(user)
+    response = client.get(reverse(url))
+    (plan,) = response.context["featured" if url == "plans:home" else "plans"]
+    assert {"plan_data", "description", "moderation_reason"} <= plan.get_deferred_fields()
+    assert {"password", "email", "travel_preferences"} <= plan.user.get_deferred_fields()
+    assert plan.title in response.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_dashboard_query_count_does_not_grow(client, user, count, django_assert_max_num_queries):
     for index in range(count):
