@@ -23,10 +23,11 @@ from django.conf import settings
 from django.template.defaultfilters import join, linebreaksbr, urlencode
 from django.urls import reverse
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from activities.forms import day_choices
+from activities.models import PlanActivity
 from activities.selectors import (
     DayGroup,
     activity_rows_ordered,
@@ -154,7 +155,15 @@ def itinerary_for(plan) -> Itinerary:
 
 
 def _text(value) -> str:
-    """A value as `{{ value }}` prints it: localised, then HTML-escaped."""
+    """A value as `{{ value }}` prints it: localised, then HTML-escaped.
+
+    Text and (without thousand separators) whole numbers skip `localize`, whose format lookups
+    were a third of a row's time; it returns them unchanged (as `str(n)`) in that case.
+    """
+    if type(value) is str:
+        return escape(value)
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
     return conditional_escape(localize(value))
 
 
@@ -171,6 +180,7 @@ class _RowPage:
     currency: str
     urls: dict[str, tuple[str, str]]
     csrf_input: str  # what {% csrf_token %} writes
+    type_labels: dict[str, str]  # get_activity_type_display(), escaped, for each type
     next: str  # the page's path, for a value attribute
     next_query: str  # the same, URL-encoded for ?next=
 
@@ -181,6 +191,12 @@ def _csrf_input(context) -> str:
     if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's marker for "no token")
         return ""
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def _type_labels() -> dict[str, str]:
+    """What get_activity_type_display() shows for each type, in the active language."""
+    field = PlanActivity._meta.get_field("activity_type")
+    return {value: _text(str(label)) for value, label in field.flatchoices}
 
 
 def _activity_row(activity, day, page: _RowPage) -> str:
@@ -194,6 +210,9 @@ def _activity_row(activity, day, page: _RowPage) -> str:
     title = conditional_escape(activity.title)
     done = activity.is_completed
     metadata = activity.metadata if isinstance(activity.metadata, dict) else {}
+    kind = page.type_labels.get(activity.activity_type) or _text(
+        activity.get_activity_type_display()
+    )
     parts = [
         '<li class="activity',
         " activity-done" if done else "",
@@ -229,7 +248,7 @@ def _activity_row(activity, day, page: _RowPage) -> str:
         '<div class="activity-body">\n',
         f'<p class="activity-title"><strong>{title}</strong>',
         ' <span class="visually-hidden">(done)</span>' if done else "",
-        f' <span class="badge">{_text(activity.get_activity_type_display())}</span>',
+        f' <span class="badge">{kind}</span>',
     ]
     if metadata.get("pinned"):
         parts.append(' <span class="badge">Pinned</span>')
@@ -314,6 +333,7 @@ def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next:
         currency=itinerary.currency,
         urls=itinerary.activity_urls,
         csrf_input=_csrf_input(context) if can_edit else "",
+        type_labels=_type_labels(),
         next=conditional_escape(next),
         next_query=conditional_escape(urlencode(next)),
     )

@@ -14,7 +14,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from activities.models import PlanActivity
+from activities.models import ActivityType, PlanActivity
 from tests.activities.conftest import START
 from tests.factories import PlanActivityFactory
 
@@ -189,3 +189,30 @@ def test_what_travellers_typed_is_shown_as_text_never_as_markup(client, user, tr
     assert f"{escaped}<br>second line" in html
     assert "?next=/plans/" in html
     assert "%22%3E%3Cb%3E" in html
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_rows_show_each_type_and_number_as_the_template_would(
+    client, user, trip, settings, grouped
+):
+    """Each type's badge is its label, and numbers follow USE_THOUSAND_SEPARATOR, as
+    `{{ activity.get_activity_type_display }}` and `{{ activity.duration_minutes }}` print them."""
+    settings.USE_THOUSAND_SEPARATOR = grouped
+    activities = [
+        PlanActivityFactory(
+            plan=trip,
+            scheduled_date=START,
+            order_index=index,
+            activity_type=kind,
+            duration_minutes=1500 + index,
+        )
+        for index, kind in enumerate(ActivityType)
+    ]
+    client.force_login(user)
+    body = client.get(trip.get_absolute_url()).content.decode()
+    for activity in activities:
+        row = body[body.index(f'id="activity-{activity.pk}"') :]
+        row = row[: row.index("</li>")]
+        assert f'<span class="badge">{activity.get_activity_type_display()}</span>' in row
+        minutes = f"1,{500 + activity.order_index}" if grouped else str(activity.duration_minutes)
+        assert f"· {minutes} min" in row
