@@ -53,6 +53,8 @@ class Itinerary:
     currency: str
     # (before, after) the pk in each activity route, HTML-escaped, by ACTIVITY_ROUTES key.
     activity_urls: dict[str, tuple[str, str]]
+    # get_activity_type_display(), escaped, for each type: worked out once per page.
+    type_labels: dict[str, str]
 
     @property
     def total(self) -> int:
@@ -151,6 +153,7 @@ def itinerary_for(plan) -> Itinerary:
         map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         currency=plan.currency,
         activity_urls=url_patterns,
+        type_labels=_type_labels(),
     )
 
 
@@ -180,7 +183,7 @@ class _RowPage:
     currency: str
     urls: dict[str, tuple[str, str]]
     csrf_input: str  # what {% csrf_token %} writes
-    type_labels: dict[str, str]  # get_activity_type_display(), escaped, for each type
+    type_labels: dict[str, str]  # Itinerary.type_labels
     next: str  # the page's path, for a value attribute
     next_query: str  # the same, URL-encoded for ?next=
 
@@ -333,7 +336,7 @@ def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next:
         currency=itinerary.currency,
         urls=itinerary.activity_urls,
         csrf_input=_csrf_input(context) if can_edit else "",
-        type_labels=_type_labels(),
+        type_labels=itinerary.type_labels,
         next=conditional_escape(next),
         next_query=conditional_escape(urlencode(next)),
     )

@@ -8,13 +8,18 @@ resolves those attributes, then send what it would send.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from html.parser import HTMLParser
 from http import HTTPStatus
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy
 
 from activities.models import ActivityType, PlanActivity
+from activities.templatetags import itinerary
 from tests.activities.conftest import START
 from tests.factories import PlanActivityFactory
 
@@ -216,3 +221,25 @@ def test_rows_show_each_type_and_number_as_the_template_would(
         assert f'<span class="badge">{activity.get_activity_type_display()}</span>' in row
         minutes = f"1,{500 + activity.order_index}" if grouped else str(activity.duration_minutes)
         assert f"· {minutes} min" in row
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        7,
+        -3,
+        1500,
+        True,
+        "Café <b>",
+        SafeString("<i>x</i>"),
+        gettext_lazy("Plans"),
+        Decimal("1234.50"),
+        dt.date(2030, 6, 1),
+        ActivityType.RESTAURANT,
+    ],
+)
+def test_row_text_is_what_the_template_prints(settings, value, grouped):
+    settings.USE_THOUSAND_SEPARATOR = grouped
+    assert itinerary._text(value) == Template("{{ value }}").render(Context({"value": value}))

@@ -296,6 +296,17 @@ def test_plan_lists_load_only_what_their_cards_show(client, user, url):
     assert plan.title in response.content.decode()
 
 
+def test_home_page_featured_plans_cost_one_query(client, django_assert_num_queries):
+    """The featured cards (dates, days, owner's public name) read nothing the list left out:
+    one query, inside the request's savepoint pair."""
+    for day in range(6):
+        start = dt.date(2030, 6, 1) + dt.timedelta(days=day)
+        PlanFactory(is_public=True, status="published", start_date=start, end_date=start)
+    with django_assert_num_queries(3):
+        body = client.get(reverse("plans:home")).content.decode()
+    assert body.count("plan-card-title") == 6
+
+
 @pytest.mark.parametrize("count", [1, 30])
 def test_dashboard_query_count_does_not_grow(client, user, count, django_assert_max_num_queries):
     for index in range(count):
