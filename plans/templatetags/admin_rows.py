@@ -66,9 +66,12 @@ def _forget_dates(**kwargs):
 
 
 def _memo_key(value):
-    """A dictionary key for a cell's value, or None when the cell must be rendered each time."""
-    if isinstance(value, str):
-        return None  # cheap to render, and a SafeString must not share a key with a str
+    """A dictionary key for a cell's value, or None when the cell must be rendered each time.
+
+    The type is part of the key, so a SafeString never shares a cell with the same str. Text
+    that plain-text columns show reaches the fast path in `cell` first; the strings left here
+    are mostly choice values, whose label costs a dict and a lazy translation each time.
+    """
     key = (type(value), value)
     try:
         hash(key)
@@ -122,13 +125,12 @@ class _Column:
             and not isinstance(self.field, models.URLField)
             and not self.field.flatchoices
         ) or (self.method is not None and not self.boolean)
-        self.choices = self.field is not None and bool(self.field.flatchoices)
         self.date_only = (
             self.field is not None
             and type(self.field) is models.DateField
             and not self.field.flatchoices  # display_for_field shows a choice's label first
         )
-        self.language = get_language()
+        self.language = get_language() if self.date_only else None
 
     def value(self, obj):
         if self.method is not None:
@@ -139,16 +141,16 @@ class _Column:
         """(what the cell shows, its class attribute), as items_for_result computes them."""
         if isinstance(value, str) and value.strip() == "":
             value = ""
-        classes = self.classes
+        class_attr = self.class_attr
         if self.method is not None:
             shown = display_for_value(value, self.empty, self.boolean)
             if isinstance(value, dt.date | dt.time):
-                classes = [*classes, "nowrap"]
+                class_attr = f' class="{" ".join([*self.classes, "nowrap"])}"'
         elif self.date_only and value is not None:
             shown = _localized_date(value, self.language)
         else:
             shown = display_for_field(value, self.field, self.empty, avoid_link=self.link)
-        return shown, f' class="{" ".join(classes)}"'
+        return shown, class_attr
 
     def cell(self, obj, url: Callable[[object], str] | None) -> str:
         """The cell's HTML (safe, but a plain str: the row joins its cells before marking it)."""
@@ -159,12 +161,7 @@ class _Column:
             if self.link and url is not None:
                 inner = f'<a href="{conditional_escape(url(obj))}">{inner}</a>'
             return f"<{self.tag}{self.class_attr}>{inner}</{self.tag}>"
-        if self.link:
-            key = None
-        elif self.choices and type(value) is str:
-            key = (str, value)  # a choice's label: a dict built and a lazy string translated
-        else:
-            key = _memo_key(value)
+        key = None if self.link else _memo_key(value)
         if key is not None:
             cached = self.cache.get(key, _UNSET)
             if cached is not _UNSET:

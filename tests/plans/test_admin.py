@@ -148,6 +148,17 @@ def test_changelist_page_walks_the_ordering_index_not_the_whole_table(staff, tho
     assert all(node["Actual Loops"] == 100 for node in subplans)
 
 
+def _sidebars(apps, http_request) -> tuple[str, str]:
+    """(our sidebar tag's markup, Django's app_list.html as the sidebar includes it)."""
+    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
+        Context({"available_apps": apps, "request": http_request})
+    )
+    djangos = get_template("admin/app_list.html").render(
+        {"app_list": apps, "show_changelinks": False}, http_request
+    )
+    return ours, djangos
+
+
 @pytest.mark.parametrize("who", ["staff", "moderator"])
 @pytest.mark.parametrize("url", [CHANGELIST, REPORTS, "admin:index"])
 def test_sidebar_is_djangos_app_list(request, who, url):
@@ -158,21 +169,13 @@ def test_sidebar_is_djangos_app_list(request, who, url):
     http_request.user = user
     apps = admin.site.get_app_list(http_request)
     assert apps
-    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
-        Context({"available_apps": apps, "request": http_request})
-    )
-    djangos = get_template("admin/app_list.html").render(
-        {"app_list": apps, "show_changelinks": False}, http_request
-    )
+    ours, djangos = _sidebars(apps, http_request)
     assert parse_html(ours) == parse_html(djangos)
     assert ("current-model" in ours) is (url != "admin:index")
 
 
 def test_sidebar_without_models_says_so(rf):
-    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
-        Context({"available_apps": [], "request": rf.get("/")})
-    )
-    djangos = get_template("admin/app_list.html").render({"app_list": []}, rf.get("/"))
+    ours, djangos = _sidebars([], rf.get("/"))
     assert parse_html(ours) == parse_html(djangos)
     assert "permission" in ours
 
@@ -202,12 +205,7 @@ def test_sidebar_escapes_and_marks_like_djangos(rf):
             ],
         }
     ]
-    ours = Template("{% load admin_nav %}{% nav_app_list %}").render(
-        Context({"available_apps": apps, "request": http_request})
-    )
-    djangos = get_template("admin/app_list.html").render(
-        {"app_list": apps, "show_changelinks": False}, http_request
-    )
+    ours, djangos = _sidebars(apps, http_request)
     assert _tags_only(ours) == _tags_only(djangos)
     assert "Tom &amp; &quot;Jerry&quot; &lt;i&gt;" in ours
     assert "current-app" in ours
@@ -260,6 +258,12 @@ def test_small_tables_are_counted_exactly(staff_client, thousand_plans):
     assert "About" not in response.content.decode()
 
 
+def _rows(changelist) -> tuple[list[str], list[str]]:
+    """Each row's markup: (the lean rows, Django's items_for_result)."""
+    lean = ["".join(row) for row in admin_rows.lean_results(changelist)]
+    return lean, ["".join(row) for row in results(changelist)]
+
+
 @pytest.mark.parametrize(
     "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
 )
@@ -282,8 +286,8 @@ def test_plan_rows_are_byte_for_byte_djangos(staff, params):
     changelist.formset = None
 
     assert admin_rows._columns(changelist) is not None  # the lean path, not the fallback
-    lean = ["".join(row) for row in admin_rows.lean_results(changelist)]
-    assert lean == ["".join(row) for row in results(changelist)]
+    lean, djangos = _rows(changelist)
+    assert lean == djangos
     assert len(lean) == len(changelist.result_list) > 0
 
 
@@ -297,8 +301,8 @@ def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
         with translation.override(language):
             changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
             changelist.formset = None
-            lean = ["".join(row) for row in admin_rows.lean_results(changelist)]
-            assert lean == ["".join(row) for row in results(changelist)]
+            lean, djangos = _rows(changelist)
+            assert lean == djangos
             assert ("März" in lean[0]) is (language == "de")
 
 
