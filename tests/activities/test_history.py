@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zoneinfo
 from http import HTTPStatus
 
 import pytest
+from django.template import Context, Template
 from django.urls import reverse
+from django.utils import translation
 
 from activities import services
 from activities.models import PlanActivity
@@ -150,3 +153,28 @@ def test_moderation_shows_as_the_team_not_a_named_moderator(trip, user):
     plan_services.plan_hide(plan=trip, moderator=moderator, reason="Spam")
     latest = selectors.plan_recent_changes(plan=trip)[0]
     assert (latest.who, latest.what) == ("Wayfarer moderators", "Hidden by moderators")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/St_Johns"])
+def test_change_times_read_as_the_date_filter_writes_them(zone, language):
+    """{% change_time %} (formatted once per process) against the two filters it replaced,
+    for the same instant given in two time zones, and after another zone's output."""
+    moments = [
+        dt.datetime(2030, 5, 1, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2030, 5, 2, 8, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")),  # the same
+        dt.datetime(2031, 1, 9, 4, 5, 6, 789, tzinfo=dt.UTC),
+    ]
+    ours = Template(
+        "{% load plans_tags tz %}{% timezone zone %}{% change_time when %}{% endtimezone %}"
+    )
+    django = Template(
+        "{% load tz %}{% timezone zone %}"
+        '<time class="muted" datetime="{{ when|date:\'c\' }}">{{ when|date:"j M Y, H:i" }}</time>'
+        "{% endtimezone %}"
+    )
+    with translation.override(language):
+        for when in moments:
+            for other in ("Europe/Lisbon", zone):
+                context = Context({"when": when, "zone": other})
+                assert ours.render(context) == django.render(context)
