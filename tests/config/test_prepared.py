@@ -226,7 +226,7 @@ def test_recent_changes_and_the_sharing_panel_are_what_the_orm_reads(
     with django_assert_num_queries(2):
         sharing = plan_selectors.plan_sharing(plan=plan)
         names = [member.user.public_name for member in sharing.members]
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         changes = plan_selectors.plan_recent_changes(plan=plan, limit=2)
 
     assert [_fields(m) for m in sharing.members] == [_fields(m) for m in expected_members]
