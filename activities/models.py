@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.formats import date_format
-from simple_history.models import HistoricalRecords
 
+from plans.history import IndexedHistoricalRecords
 from plans.models import Plan
 
 
@@ -49,7 +49,16 @@ class PlanActivity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # Who changed what and when; services write it (see plans.history).
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = IndexedHistoricalRecords(
+        excluded_fields=["version"],
+        # "Recent changes": the newest history rows of one plan (plans.selectors).
+        indexes=[
+            models.Index(
+                fields=["plan", "-history_date", "-history_id"],
+                name="activities_history_newest_idx",
+            )
+        ],
+    )
 
     class Meta:
         db_table = "plan_activities"

@@ -13,6 +13,24 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+class IndexedHistoricalRecords(HistoricalRecords):
+    """simple-history's records with indexes of our own on the history table.
+
+    "Recent changes" reads the newest rows of one plan (or of its activities) on every view
+    of the plan page; with only simple-history's single-column indexes PostgreSQL reads and
+    sorts every history row of the plan, which grows with each edit.
+    """
+
+    def __init__(self, *args, indexes: Iterable[models.Index] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indexes = list(indexes)
+
+    def get_meta_options(self, model):
+        options = super().get_meta_options(model)
+        options["indexes"] = [*options.get("indexes", ()), *self.indexes]
+        return options
+
+
 def _request_user():
     request = getattr(HistoricalRecords.context, "request", None)
     user = getattr(request, "user", None)

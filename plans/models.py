@@ -15,9 +15,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from plans.documents import plan_data_errors
+from plans.history import IndexedHistoricalRecords
 
 # The words staff search plans by (the admin's search box): title and destination, lower-cased
 # but not stemmed, so a word's start finds it in any language. The GIN index is built on this
@@ -139,7 +139,15 @@ class Plan(models.Model):
 
     objects = PlanQuerySet.as_manager()
     # Who changed what and when; services write it (see plans.history).
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = IndexedHistoricalRecords(
+        excluded_fields=["version"],
+        # "Recent changes": the newest history rows of one plan (plans.selectors).
+        indexes=[
+            models.Index(
+                fields=["id", "-history_date", "-history_id"], name="plans_history_newest_idx"
+            )
+        ],
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -8,9 +8,10 @@ import zoneinfo
 from http import HTTPStatus
 
 import pytest
+from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from activities import services
 from activities.models import PlanActivity
@@ -240,3 +241,38 @@ def test_recent_changes_read_in_one_statement_are_what_the_orm_reads(trip, day1,
         assert [(c.when, c.who, c.what, c.subject) for c in changes] == _read_through_the_orm(
             trip, limit
         ), limit
+
+
+def test_recent_changes_read_the_newest_rows_through_the_history_indexes(trip, day1):
+    """Among thousands of other plans' history rows, each side reads its ten newest straight
+    from its (plan, newest first) index, not by sorting or by walking every plan's history
+    by date."""
+    elsewhere = [trip.pk + 1 + n % 1000 for n in range(10_000)]  # ids of other plans
+    now = timezone.now()
+    PlanActivity.history.bulk_history_create(
+        [*day1 * 7]
+        + [
+            PlanActivity(
+                pk=100_000 + n, plan_id=plan_id, title="Elsewhere", created_at=now, updated_at=now
+            )
+            for n, plan_id in enumerate(elsewhere)
+        ],
+        update=True,
+    )
+    Plan.history.bulk_history_create(
+        [trip] * 20
+        + [
+            Plan(pk=plan_id, user=trip.user, title="Elsewhere", created_at=now, updated_at=now)
+            for plan_id in elsewhere
+        ],
+        update=True,
+    )
+    with connection.cursor() as cursor:
+        for table in ("plans_historicalplan", "activities_historicalplanactivity"):
+            cursor.execute(f"ANALYZE {table}")
+        cursor.execute("EXPLAIN " + selectors._recent_changes_sql(), {"plan": trip.pk, "limit": 10})
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "plans_history_newest_idx" in plan, plan
+    assert "activities_history_newest_idx" in plan, plan
+    changes = selectors.plan_recent_changes(plan=trip)
+    assert [(c.when, c.who, c.what, c.subject) for c in changes] == _read_through_the_orm(trip, 10)
