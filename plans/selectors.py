@@ -304,12 +304,12 @@ def _recent_changes_sql() -> str:
 
 
 def _change(row) -> PlanChange:
-    side, when, kind, reason, title, *author = row
+    side, when, kind, reason, title, display_name, first_name, username = row
     reason = reason or ""
     if reason in _MODERATION_REASONS:
         who = "Wayfarer moderators"
-    elif author[2] is not None:  # username: there is an author
-        who = public_name_of(*author)
+    elif username is not None:  # the row has an author (usernames are never NULL)
+        who = public_name_of(display_name, first_name, username)
     else:
         who = "Someone"
     labels = _ACTIVITY_WHAT if side else _PLAN_WHAT
