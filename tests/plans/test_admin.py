@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.templatetags.admin_list import results
+from django.contrib.admin.templatetags.admin_list import result_list, results
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -264,12 +264,8 @@ def _rows(changelist) -> tuple[list[str], list[str]]:
     return lean, ["".join(row) for row in results(changelist)]
 
 
-@pytest.mark.parametrize(
-    "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
-)
-def test_plan_rows_are_byte_for_byte_djangos(staff, params):
-    """The lean rows (one lookup per column, one render per distinct value) are exactly what
-    Django's items_for_result renders, preserved filters in the links included."""
+def _varied_changelist(staff, params):
+    """The plan changelist over plans whose cells need escaping, blanks, choices and links."""
     owner = UserFactory(email="o'neil&co@example.com")
     odd = PlanFactory(
         user=owner, title='Tom & "Jerry" <b>', destination="Porto", start_date=None, end_date=None
@@ -284,11 +280,38 @@ def test_plan_rows_are_byte_for_byte_djangos(staff, params):
     request.user = staff
     changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
     changelist.formset = None
+    return changelist
 
+
+@pytest.mark.parametrize(
+    "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
+)
+def test_plan_rows_are_byte_for_byte_djangos(staff, params):
+    """The lean rows (one lookup per column, one render per distinct value) are exactly what
+    Django's items_for_result renders, preserved filters in the links included."""
+    changelist = _varied_changelist(staff, params)
     assert admin_rows._columns(changelist) is not None  # the lean path, not the fallback
     lean, djangos = _rows(changelist)
     assert lean == djangos
     assert len(lean) == len(changelist.result_list) > 0
+
+
+@pytest.mark.parametrize("path", ["lean", "fallback"])
+@pytest.mark.parametrize(
+    "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
+)
+def test_plan_results_table_is_byte_for_byte_djangos(staff, params, path):
+    """The whole table, its body joined in Python on the lean path and through Django's loop
+    otherwise, against Django's own change_list_results.html and result_list."""
+    changelist = _varied_changelist(staff, params)
+    if path == "fallback":
+        changelist.list_display_links = None  # Django's rows: no column links to the plan
+    ours = get_template("admin/plans/plan/change_list_results.html").render(
+        admin_rows.lean_result_list(changelist)
+    )
+    djangos = get_template("admin/change_list_results.html").render(result_list(changelist))
+    assert ours == djangos
+    assert ours.count("<tr>") == len(changelist.result_list) + 1 > 1
 
 
 def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
