@@ -121,7 +121,8 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     The key names everything the section reads: the plan at its `updated_at` (a trigger sets
     it on every write), its activities' digest, what the viewer may do, the page's path (the
     forms' `next`) and the language. The CSRF token is the request's own, put in afterwards.
-    Entries are per process (the `itinerary` cache) and expire, so they never pile up.
+    Entries are per process (the `itinerary` cache), bounded in number and size, and
+    expire, so they never pile up.
     """
     request = context["request"]
     key_parts = (
@@ -140,7 +141,8 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
         values = {"plan": plan, "can_edit": can_edit, "share_token": share_token}
         with context.push(values, csrf_token=CSRF_PLACEHOLDER):
             html = context.template.engine.get_template(ITINERARY_TEMPLATE).render(context)
-        cache.set(key, html)
+        if len(html) <= settings.ITINERARY_CACHE_MAX_KB * 1024:  # plans have no activity cap
+            cache.set(key, html)
     token = conditional_escape(str(context["csrf_token"]))
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 (rendered escaped)
 

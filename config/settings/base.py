@@ -285,15 +285,18 @@ MAP_TILE_ATTRIBUTION = env.str(
 # Caches live in each process's memory: nothing here needs them shared. `itinerary` holds
 # rendered itineraries (activities.templatetags.itinerary.plan_itinerary), about 3 KB per
 # activity each, keyed by the state they show, so an entry is never stale, only unused.
+# Entries and their size are capped (an itinerary over the size is rendered each time):
+# at most 100 x 512 KB per web process.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "itinerary": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "itinerary",
         "TIMEOUT": env.int("ITINERARY_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("ITINERARY_CACHE_ENTRIES", default=200)},
+        "OPTIONS": {"MAX_ENTRIES": env.int("ITINERARY_CACHE_ENTRIES", default=100)},
     },
 }
+ITINERARY_CACHE_MAX_KB = env.int("ITINERARY_CACHE_MAX_KB", default=512)
 
 # ratelimit: exact quotas in PostgreSQL (see ratelimit/__init__.py). Rates are "<count>/<period>"
 # with periods like 30s, 15m, hour, day; windows are fixed and roll over on UTC boundaries.

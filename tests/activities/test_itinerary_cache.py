@@ -192,3 +192,16 @@ def test_the_pages_own_address_is_part_of_what_is_reused(client, user, trip, day
     assert "planner-undo" in section
     assert 'name="next" value="/plans/' in section
     assert "?undo=7" in section
+
+
+def test_an_itinerary_over_the_size_cap_is_rendered_on_every_view(
+    client, user, trip, day1, settings
+):
+    """Plans have no cap on activities: a process keeps none of their itineraries above
+    ITINERARY_CACHE_MAX_KB, and shows them all the same."""
+    settings.ITINERARY_CACHE_MAX_KB = 1
+    client.force_login(user)
+    for _ in range(2):
+        response = client.get(trip.get_absolute_url())
+        assert rendered_itinerary(response)
+        assert "Museum" in itinerary(page(response))
