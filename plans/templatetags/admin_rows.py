@@ -21,7 +21,6 @@ from collections.abc import Callable
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import (
-    ResultList,
     _coerce_field_name,
     result_headers,
     result_hidden_fields,
@@ -211,7 +210,8 @@ def _columns(cl) -> list[_Column] | None:
 
 
 def _lean_rows(cl) -> list[str] | None:
-    """Each row's cells as one string, or None where Django's own rows must be used."""
+    """Each row's cells as one string (Django's `<td>`s of the row, as items_for_result writes
+    them), or None where Django's own rows must be used."""
     columns = _columns(cl)
     url = _change_url(cl) if columns else None
     if columns is None or (url is None and any(column.link for column in columns)):
@@ -219,17 +219,8 @@ def _lean_rows(cl) -> list[str] | None:
     return ["".join([column.cell(obj, url) for column in columns]) for obj in cl.result_list]
 
 
-def lean_results(cl):
-    rows = _lean_rows(cl)
-    if rows is None:
-        yield from results(cl)
-        return
-    for row in rows:
-        yield ResultList(None, [mark_safe(row)])  # noqa: S308 (every cell is escaped)
-
-
 def lean_result_list(cl):
-    """Django's result_list context, with the rows from lean_results.
+    """Django's result_list context, with the rows from _lean_rows.
 
     On the lean path `rows` is the whole table body, written as Django's loop in
     change_list_results.html writes it: the template's 100 iterations (an `if`, a loop over
