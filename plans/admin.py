@@ -18,13 +18,13 @@ from django.db import connections, transaction
 from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.reverse import reverse
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
 
