@@ -11,6 +11,13 @@ worked out once per page, the link is reversed once, and a cell that depends onl
 Only plain changelists take this path: list_editable, popups, `to_field`, and columns that are
 neither a model field nor a ModelAdmin method fall back to Django's `results()`.
 tests/plans/test_admin.py checks the rows are byte for byte Django's.
+
+A ModelAdmin whose columns show nothing but the row's loaded values (its fields and
+annotations, no related objects) can set `list_rows_cacheable = True`: each row's HTML is then
+kept per process under those values, the page's columns and link, the language and the time
+zone (`_RowCache`), so a moderator paging back and forth, or a list that has not changed, costs a
+dictionary lookup per row. Any change to a shown value (an edit bumps `updated_at` too) makes
+a new key; a settings change empties the cache.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from django.core.signals import setting_changed
 from django.db import models
 from django.dispatch import receiver
 from django.urls import NoReverseMatch
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -59,9 +66,51 @@ def _localized_date(value: dt.date, language: str) -> str:
     return formats.localize(value)
 
 
+class _RowCache:
+    """Rendered rows by (page layout, row values); past `size` rows the oldest go first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.rows: dict[tuple, str] = {}
+        self.layouts: dict[tuple, int] = {}
+
+    def layout(self, key: tuple) -> int:
+        """A small number standing for a page's layout, so that each row's key hashes it
+        cheaply. Layouts vary with the preserved filters: past `size` of them, start over."""
+        number = self.layouts.get(key)
+        if number is None:
+            if len(self.layouts) >= self.size:
+                self.clear()
+            number = self.layouts[key] = len(self.layouts)
+        return number
+
+    def get(self, key: tuple) -> str | None:
+        return self.rows.get(key)
+
+    def put(self, key: tuple, row: str) -> None:
+        self.rows[key] = row
+        if len(self.rows) > self.size:
+            del self.rows[next(iter(self.rows))]  # dicts keep insertion order
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.layouts.clear()
+
+
+# About 1 KB a row: a few MB per process at most.
+_rows = _RowCache(size=5000)
+
+
 @receiver(setting_changed)
 def _forget_dates(**kwargs):
     _localized_date.cache_clear()
+    _rows.clear()
+
+
+def _row_fields(obj) -> tuple[str, ...]:
+    """The names of what a row holds: its loaded fields and annotations (the same for every
+    row of a page, as one query loaded them)."""
+    return tuple([name for name in obj.__dict__ if name != "_state"])
 
 
 def _memo_key(value):
@@ -175,8 +224,9 @@ class _Column:
         return html
 
 
-def _change_url(cl) -> Callable[[object], str] | None:
-    """The change link of a row: reversed (with the preserved filters) once, then filled in."""
+def _change_link(cl) -> tuple[str, str, str] | None:
+    """The change link of a row as (before, pk attribute, after): reversed (with the preserved
+    filters) once per page, then filled in."""
     pk_field = cl.lookup_opts.pk
     if not isinstance(pk_field, models.AutoField | models.IntegerField):
         return None
@@ -188,8 +238,7 @@ def _change_url(cl) -> Callable[[object], str] | None:
     before, found, after = url.partition(_PK)
     if not found or _PK in after:
         return None
-    attname = pk_field.attname
-    return lambda obj: f"{before}{getattr(obj, attname)}{after}"
+    return before, pk_field.attname, after
 
 
 def _columns(cl) -> list[_Column] | None:
@@ -213,10 +262,50 @@ def _lean_rows(cl) -> list[str] | None:
     """Each row's cells as one string (Django's `<td>`s of the row, as items_for_result writes
     them), or None where Django's own rows must be used."""
     columns = _columns(cl)
-    url = _change_url(cl) if columns else None
-    if columns is None or (url is None and any(column.link for column in columns)):
+    link = _change_link(cl) if columns else None
+    if columns is None or (link is None and any(column.link for column in columns)):
         return None
-    return ["".join([column.cell(obj, url) for column in columns]) for obj in cl.result_list]
+    url = None
+    if link is not None:
+        before, attname, after = link
+        url = lambda obj: f"{before}{getattr(obj, attname)}{after}"  # noqa: E731
+
+    def render(obj) -> str:
+        return "".join([column.cell(obj, url) for column in columns])
+
+    results = cl.result_list
+    if not results or not getattr(cl.model_admin, "list_rows_cacheable", False):
+        return [render(obj) for obj in results]
+    fields = _row_fields(results[0])
+    layout = _rows.layout(
+        (
+            type(cl.model_admin),
+            tuple([(column.name, column.link) for column in columns]),
+            link,
+            get_language(),
+            timezone.get_current_timezone_name(),
+            fields,
+        )
+    )
+    rows = []
+    for obj in results:
+        key = None
+        # A row holding related objects (select_related) shows more than its own values.
+        if not obj._state.fields_cache:
+            state = obj.__dict__
+            key = (layout, *[state[name] for name in fields])
+            try:
+                row = _rows.get(key)
+            except TypeError:  # a value that cannot be a key (a JSON document): not kept
+                key = row = None
+        else:
+            row = None
+        if row is None:
+            row = render(obj)
+            if key is not None:
+                _rows.put(key, row)
+        rows.append(row)
+    return rows
 
 
 def lean_result_list(cl):

@@ -18,10 +18,10 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.template import Context, Template
 from django.template.loader import get_template
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.test.html import parse_html
-from django.urls import reverse
-from django.utils import translation
+from django.urls import resolve, reverse
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
@@ -264,6 +264,15 @@ def _rows(changelist) -> tuple[list[str], list[str]]:
     return lean, ["".join(row) for row in results(changelist)]
 
 
+def _fresh_changelist(staff, params=None):
+    request = RequestFactory().get(reverse(CHANGELIST), params or {})
+    request.user = staff
+    request.resolver_match = resolve(request.path)  # what the admin keeps the filters by
+    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
+    changelist.formset = None
+    return changelist
+
+
 def _varied_changelist(staff, params):
     """The plan changelist over plans whose cells need escaping, blanks, choices and links."""
     owner = UserFactory(email="o'neil&co@example.com")
@@ -276,11 +285,7 @@ def _varied_changelist(staff, params):
     PlanActivityFactory.create_batch(2, plan=busy)
     PlanReport.objects.create(plan=odd, reporter=UserFactory(), reason="spam")
     services.plan_hide(plan=hidden, moderator=staff, reason="Spam")
-    request = RequestFactory().get(reverse(CHANGELIST), params)
-    request.user = staff
-    changelist = admin.site.get_model_admin(Plan).get_changelist_instance(request)
-    changelist.formset = None
-    return changelist
+    return _fresh_changelist(staff, params)
 
 
 @pytest.mark.parametrize(
@@ -314,6 +319,109 @@ def test_plan_results_table_is_byte_for_byte_djangos(staff, params, path):
     assert ours.count("<tr>") == len(changelist.result_list) + 1 > 1
 
 
+@pytest.fixture
+def row_cache():
+    admin_rows._rows.clear()
+    yield admin_rows._rows
+    admin_rows._rows.clear()
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"status__exact": "draft", "o": "-4.2"}, {"q": "Porto", "p": "1"}]
+)
+def test_cached_plan_rows_are_djangos(staff, params, row_cache):
+    """The second load of a page takes every row from the cache, and they are still exactly
+    what Django renders."""
+    changelist = _varied_changelist(staff, params)
+    first, djangos = _rows(changelist)
+    assert len(row_cache.rows) == len(first) > 0
+    again, djangos_again = _rows(_fresh_changelist(staff, params))
+    assert again == first == djangos == djangos_again
+    assert len(row_cache.rows) == len(first)  # nothing rendered twice
+
+
+def test_cached_rows_link_back_to_the_page_they_are_on(staff, row_cache):
+    """The change link keeps the page's filters and order: the same plan listed on another
+    page links with that page's, not with the first page's cached row."""
+    PlanFactory.create_batch(2, status="draft")
+    for params in [{}, {"o": "1"}, {"status__exact": "draft"}, {}]:
+        rows, djangos = _rows(_fresh_changelist(staff, params))
+        assert rows == djangos
+        assert ("_changelist_filters" in rows[0]) is bool(params)
+
+
+def test_a_changed_plan_shows_on_the_next_load(staff, row_cache):
+    """Every value a row shows is part of its key: a new title, owner email, open report,
+    activity or moderation state is on the very next load, as Django renders it."""
+    owner = UserFactory(email="before@example.com")
+    plan = PlanFactory(user=owner, title="Before", status="draft")
+    other = PlanFactory(title="Untouched")
+    before, _ = _rows(_fresh_changelist(staff))
+
+    def changed() -> dict[int, str]:
+        """Each plan's row, by id, after checking the rows are Django's."""
+        rows, djangos = _rows(_fresh_changelist(staff))
+        assert rows == djangos
+        return {p.pk: next(r for r in rows if f'value="{p.pk}"' in r) for p in (plan, other)}
+
+    Plan.objects.filter(pk=plan.pk).update(title="After")  # the trigger bumps updated_at
+    assert "After" in changed()[plan.pk]
+    owner.email = "after@example.com"
+    owner.save()
+    assert "after@example.com" in changed()[plan.pk]
+    PlanReport.objects.create(plan=plan, reporter=UserFactory(), reason="spam")
+    assert "status__exact=open" in changed()[plan.pk]
+    PlanActivityFactory(plan=plan)
+    PlanActivityFactory(plan=plan)
+    assert '<td class="field-activities">2</td>' in changed()[plan.pk]
+    services.plan_hide(plan=plan, moderator=staff, reason="Spam")
+    assert "Hidden" in changed()[plan.pk]
+    assert changed()[other.pk] in before
+
+
+def test_cached_rows_follow_the_time_zone_and_the_language(staff, row_cache):
+    """updated_at is shown in the active time zone and dates in the active language: a page
+    in another zone or language is rendered for it, not taken from another's cache."""
+    PlanFactory(start_date=dt.date(2027, 3, 5), updated_at=dt.datetime(2027, 1, 1, 23, 30))
+    seen = []
+    for zone, language in [("UTC", "en-us"), ("Asia/Tokyo", "en-us"), ("UTC", "de")]:
+        with timezone.override(zone), translation.override(language):
+            rows, djangos = _rows(_fresh_changelist(staff))
+            assert rows == djangos
+            seen.append(rows[0])
+    assert len(set(seen)) == 3
+
+
+def test_rows_holding_related_objects_are_not_kept(staff, row_cache):
+    """A row with select_related objects shows more than its own values: rendered each time."""
+    PlanFactory()
+    changelist = _fresh_changelist(staff)
+    shown = [*PlanAdmin.list_page_fields, "user__email"]
+    changelist.result_list = list(changelist.result_list.select_related("user").only(*shown))
+    rows, djangos = _rows(changelist)
+    assert rows == djangos
+    assert row_cache.rows == {}
+
+
+def test_only_admins_that_say_so_keep_rows(staff, row_cache, monkeypatch):
+    PlanFactory()
+    monkeypatch.setattr(PlanAdmin, "list_rows_cacheable", False)
+    rows, djangos = _rows(_fresh_changelist(staff))
+    assert rows == djangos
+    assert row_cache.rows == {}
+
+
+def test_the_row_cache_keeps_at_most_its_size(staff, row_cache, monkeypatch):
+    """Past its size the oldest rows go first; a settings change empties it."""
+    monkeypatch.setattr(row_cache, "size", 3)
+    PlanFactory.create_batch(5)
+    rows, djangos = _rows(_fresh_changelist(staff))
+    assert rows == djangos
+    assert list(row_cache.rows.values()) == rows[-3:]
+    with translation.override("en-us"), override_settings(USE_THOUSAND_SEPARATOR=True):
+        assert row_cache.rows == {}
+
+
 def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
     """Dates are formatted once per process and language: a German page after an English one
     shows German dates, as Django's own rows do."""
@@ -331,10 +439,11 @@ def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
 
 def test_changelist_rows_load_only_what_the_columns_show(staff_client):
     """Not the plan document, description or moderation note, nor the owner's password hash."""
-    PlanFactory(plan_data={"preferences": {"pace": "relaxed"}})
+    plan = PlanFactory(plan_data={"preferences": {"pace": "relaxed"}})
     (row,) = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list
     assert {"plan_data", "description", "moderation_reason"} <= row.get_deferred_fields()
-    assert {"password", "travel_preferences"} <= row.user.get_deferred_fields()
+    # The owner is not loaded at all: only their email, annotated.
+    assert (row._state.fields_cache, row.owner_email) == ({}, plan.user.email)
 
 
 def test_hidden_plans_filter_reads_the_partial_index(staff, thousand_plans):
@@ -380,7 +489,7 @@ def test_changelist_shows_counts_and_owner_email(staff_client):
         resolved_at=plan.created_at,
     )
     row = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list[0]
-    assert (row.title, row.user.email, row.activity_count, row.open_report_count) == (
+    assert (row.title, row.owner_email, row.activity_count, row.open_report_count) == (
         "Kyoto",
         plan.user.email,
         3,
