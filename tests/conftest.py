@@ -28,3 +28,17 @@ def other_user(db):
 @pytest.fixture
 def plan(user):
     return PlanFactory(user=user)
+
+
+@pytest.fixture
+def translations(settings):
+    """Django's translations on (the site is English-only, with USE_I18N off), for tests that
+    show a page in another language. Django picks gettext and friends on their first use and
+    keeps them: forgetting them makes the next use pick again, as its Trans class documents."""
+    from django.utils import translation
+
+    settings.USE_I18N = True
+    translation._trans.__dict__.clear()
+    yield
+    settings.USE_I18N = False
+    translation._trans.__dict__.clear()

@@ -158,7 +158,7 @@ def test_moderation_shows_as_the_team_not_a_named_moderator(trip, user):
 
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/St_Johns"])
-def test_change_times_read_as_the_date_filter_writes_them(zone, language):
+def test_change_times_read_as_the_date_filter_writes_them(zone, language, translations):
     """{% change_time %} (formatted once per process) against the two filters it replaced,
     for the same instant given in two time zones, and after another zone's output."""
     moments = [

@@ -120,7 +120,7 @@ def test_the_urlconf_is_part_of_the_key():
         assert memo.reverse("bench-plain") == "/_bench/plain"
 
 
-def test_the_language_is_part_of_the_key():
+def test_the_language_is_part_of_the_key(translations):
     memo.reverse("plans:detail", args=[5])
     with translation.override("fr"):
         memo.reverse("plans:detail", args=[5])

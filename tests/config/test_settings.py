@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -69,3 +72,43 @@ def test_no_missing_migrations():
         call_command("makemigrations", "--check", "--dry-run", verbosity=0)
     except SystemExit as exit_:
         pytest.fail(f"makemigrations --check found missing migrations (exit {exit_.code})")
+
+
+def _pages(client, staff, traveller, plan) -> dict[str, str]:
+    """The pages a traveller and a moderator see most, CSRF tokens blanked."""
+    pages = {}
+    for who, paths in [
+        (None, ["/accounts/login/", "/accounts/signup/", "/explore/"]),
+        (traveller, ["/plans/", plan.get_absolute_url(), f"/plans/{plan.pk}/edit/"]),
+        (
+            staff,
+            [
+                reverse("admin:index"),
+                reverse("admin:plans_plan_changelist"),
+                reverse("admin:plans_plan_change", args=[plan.pk]),
+            ],
+        ),
+    ]:
+        client.logout()
+        if who is not None:
+            client.force_login(who)
+        for path in paths:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            pages[path] = re.sub(r'(value|content)="[A-Za-z0-9]{64}"', "TOKEN", response.text)
+    return pages
+
+
+@pytest.mark.django_db
+def test_pages_are_the_same_without_the_translation_machinery(client, settings, request):
+    """USE_I18N is off (English only, no LocaleMiddleware): every page reads exactly as it does
+    with Django's translations on."""
+    from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    plan = PlanFactory(start_date=dt.date(2027, 3, 5), end_date=dt.date(2027, 3, 8))
+    PlanActivityFactory.create_batch(3, plan=plan)
+    assert settings.USE_I18N is False
+    without = _pages(client, staff, plan.user, plan)
+    request.getfixturevalue("translations")
+    assert _pages(client, staff, plan.user, plan) == without

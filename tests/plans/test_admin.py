@@ -379,7 +379,7 @@ def test_a_changed_plan_shows_on_the_next_load(staff, row_cache):
     assert changed()[other.pk] in before
 
 
-def test_cached_rows_follow_the_time_zone_and_the_language(staff, row_cache):
+def test_cached_rows_follow_the_time_zone_and_the_language(staff, row_cache, translations):
     """updated_at is shown in the active time zone and dates in the active language: a page
     in another zone or language is rendered for it, not taken from another's cache."""
     PlanFactory(start_date=dt.date(2027, 3, 5), updated_at=dt.datetime(2027, 1, 1, 23, 30))
@@ -422,7 +422,7 @@ def test_the_row_cache_keeps_at_most_its_size(staff, row_cache, monkeypatch):
         assert row_cache.rows == {}
 
 
-def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff):
+def test_plan_rows_follow_the_language_their_dates_are_shown_in(staff, translations):
     """Dates are formatted once per process and language: a German page after an English one
     shows German dates, as Django's own rows do."""
     PlanFactory(start_date=dt.date(2027, 3, 5), end_date=dt.date(2027, 3, 9))
