@@ -41,6 +41,7 @@ from activities.selectors import (
     group_by_day,
     itinerary_budget_summary,
 )
+from plans.templatetags.fragments import render_with_placeholder, with_csrf_token
 from plans.templatetags.money import money
 
 register = template.Library()
@@ -109,8 +110,6 @@ def _options(choices, selected: str | None = None) -> SafeString:
 
 
 ITINERARY_TEMPLATE = "activities/_plan_itinerary.html"
-# Rendered in place of the request's CSRF token, and swapped for it on every request.
-CSRF_PLACEHOLDER = "itinerary-csrf-token"
 
 
 @register.simple_tag(takes_context=True)
@@ -139,12 +138,12 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     html = cache.get(key)
     if html is None:
         values = {"plan": plan, "can_edit": can_edit, "share_token": share_token}
-        with context.push(values, csrf_token=CSRF_PLACEHOLDER):
-            html = context.template.engine.get_template(ITINERARY_TEMPLATE).render(context)
+        with context.push(values):
+            section = context.template.engine.get_template(ITINERARY_TEMPLATE)
+            html = render_with_placeholder(section, context)
         if len(html) <= settings.ITINERARY_CACHE_MAX_KB * 1024:  # plans have no activity cap
             cache.set(key, html)
-    token = conditional_escape(str(context["csrf_token"]))
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 (rendered escaped)
+    return with_csrf_token(html, context)
 
 
 @receiver(setting_changed)

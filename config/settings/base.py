@@ -292,7 +292,8 @@ MAP_TILE_ATTRIBUTION = env.str(
 # rendered itineraries (activities.templatetags.itinerary.plan_itinerary), about 3 KB per
 # activity each, keyed by the state they show, so an entry is never stale, only unused.
 # Entries and their size are capped (an itinerary over the size is rendered each time):
-# at most 100 x 512 KB per web process.
+# at most 100 x 512 KB per web process. `fragments` holds the parts of pages that
+# {% fragment %} keeps (plans.templatetags.fragments), a few KB each, keyed the same way.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "itinerary": {
@@ -300,6 +301,12 @@ CACHES = {
         "LOCATION": "itinerary",
         "TIMEOUT": env.int("ITINERARY_CACHE_SECONDS", default=600),
         "OPTIONS": {"MAX_ENTRIES": env.int("ITINERARY_CACHE_ENTRIES", default=100)},
+    },
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "TIMEOUT": env.int("FRAGMENT_CACHE_SECONDS", default=600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
     },
 }
 ITINERARY_CACHE_MAX_KB = env.int("ITINERARY_CACHE_MAX_KB", default=512)

@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities.models import PlanActivity
-from activities.templatetags.itinerary import CSRF_PLACEHOLDER, ITINERARY_TEMPLATE
+from activities.templatetags.itinerary import ITINERARY_TEMPLATE
 from plans.services import plan_update, share_link_enable
+from plans.templatetags.fragments import CSRF_PLACEHOLDER
 from tests.activities.conftest import START
 from tests.activities.test_views import send, write_requests
 from tests.factories import PlanActivityFactory

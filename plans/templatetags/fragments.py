@@ -1,0 +1,92 @@
+"""`{% fragment %}`: Django's `{% cache %}` for parts of a page that hold forms.
+
+    {% load fragments %}
+    {% fragment "plan-summary" plan.pk plan.updated_at role %} ... {% endfragment %}
+
+The body is rendered once per set of values and kept in the per-process `fragments` cache, as
+`{% cache %}` does. Two things differ, both so that a key cannot miss something the body shows:
+
+- `{% csrf_token %}` inside is rendered as a placeholder and swapped for the request's own token
+  on every use (`{% cache %}` would give every visitor the first one's token, and their forms
+  would fail);
+- the active language and time zone are always part of the key (dates, "days to go", money).
+
+The values after the name must name everything else the body shows: a template edit that adds
+something to a fragment adds it to the key too. A settings change empties the cache.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+# Rendered in place of the request's CSRF token, and swapped for it on every use.
+CSRF_PLACEHOLDER = "cached-fragment-csrf-token"
+
+
+def has_csrf_token(context) -> bool:
+    token = context.get("csrf_token")
+    return bool(token) and token != "NOTPROVIDED"  # noqa: S105 (Django's "no token" marker)
+
+
+def render_with_placeholder(nodelist_or_template, context) -> str:
+    """What the body renders, with CSRF_PLACEHOLDER where `{% csrf_token %}` writes the token."""
+    with context.push(csrf_token=CSRF_PLACEHOLDER):
+        return nodelist_or_template.render(context)
+
+
+def with_csrf_token(html: str, context) -> SafeString:
+    """A kept fragment with the request's own CSRF token put back in."""
+    token = conditional_escape(str(context["csrf_token"]))
+    return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 (rendered escaped)
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        if not has_csrf_token(context):  # outside a request: nothing to swap, nothing kept
+            return self.nodelist.render(context)
+        vary_on = [var.resolve(context) for var in self.vary_on]
+        vary_on += [get_language(), timezone.get_current_timezone_name()]
+        key = make_template_fragment_key(self.name, vary_on)
+        cache = caches["fragments"]
+        html = cache.get(key)
+        if html is None:
+            html = render_with_placeholder(self.nodelist, context)
+            cache.set(key, html)
+        return with_csrf_token(html, context)
+
+
+@register.tag
+def fragment(parser, token):
+    """`{% fragment "name" value ... %}...{% endfragment %}`; see the module docstring."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} needs a quoted name and the values the fragment shows"
+        )
+    name = bits[1]
+    if not (name[0] == name[-1] and name[0] in "\"'"):
+        raise template.TemplateSyntaxError(f"{bits[0]}'s name must be a quoted string")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, name[1:-1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+@receiver(setting_changed)
+def _forget_fragments(**kwargs) -> None:
+    """Fragments depend on settings (formats, URLs): drop them when one changes."""
+    caches["fragments"].clear()
