@@ -29,8 +29,6 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-_PLAIN = frozenset({int, str})
-
 
 @functools.lru_cache(maxsize=8192)
 def _reverse(viewname, args, kwargs, current_app, urlconf, prefix, language) -> str:
@@ -40,21 +38,39 @@ def _reverse(viewname, args, kwargs, current_app, urlconf, prefix, language) -> 
     )
 
 
+def _key_part(value):
+    """An argument as part of the memo's key, or _UNKEYED. Strings are keyed by their text:
+    a template's literal view name arrives as a SafeString, which prints as itself."""
+    kind = type(value)
+    if kind is int or kind is str:
+        return value
+    if isinstance(value, str):
+        return str(value)
+    return _UNKEYED
+
+
+_UNKEYED = object()
+
+
 def reverse(viewname, *, args=(), kwargs=None, current_app=None) -> str:
     """django.urls.reverse() for a view name, memoised when every argument is an int or str."""
     kwargs = kwargs or {}
+    name = _key_part(viewname)
+    key_args = tuple([_key_part(arg) for arg in args])
+    key_kwargs = tuple(sorted((key, _key_part(value)) for key, value in kwargs.items()))
+    app = current_app if current_app is None else _key_part(current_app)
     if (
-        type(viewname) is not str
-        or (current_app is not None and type(current_app) is not str)
-        or any(type(arg) not in _PLAIN for arg in args)
-        or any(type(value) not in _PLAIN for value in kwargs.values())
+        name is _UNKEYED
+        or app is _UNKEYED
+        or _UNKEYED in key_args
+        or any(value is _UNKEYED for _, value in key_kwargs)
     ):
         return django_reverse(viewname, args=args, kwargs=kwargs, current_app=current_app)
     return _reverse(
-        viewname,
-        tuple(args),
-        tuple(sorted(kwargs.items())),
-        current_app,
+        name,
+        key_args,
+        key_kwargs,
+        app,
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
         get_language(),

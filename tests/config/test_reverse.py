@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, set_script_prefix, set_urlconf
 from django.urls import reverse as django_reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from config import reverse as memo
 from plans.models import Plan
@@ -60,6 +61,16 @@ def test_url_tag_writes_what_djangos_writes(source, autoescape):
     ours = _render(source, context, autoescape=autoescape)
     assert ours == _render_with_django(source, context, autoescape=autoescape)
     assert ours == _render(source, context, autoescape=autoescape)  # from the memo
+
+
+def test_template_links_come_from_the_memo():
+    """A template's view name is a SafeString and its arguments may be too: still memoised."""
+    source = "{% url 'plans:detail' 7 %}{% url 'plans:shared' token %}"
+    token = mark_safe("a-b")
+    assert _render(source, {"token": token}) == "/plans/7//s/a-b/"
+    assert _render(source, {"token": token}) == "/plans/7//s/a-b/"
+    info = memo._reverse.cache_info()
+    assert (info.misses, info.hits) == (2, 2)
 
 
 def test_an_unknown_view_still_raises():
