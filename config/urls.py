@@ -12,8 +12,6 @@ from ratelimit.decorators import by_ip, by_posted_email, ratelimit
 # Staff sign in through allauth like everyone else: its rate limits, verification and
 # (later) MFA apply; the admin's own password form is never shown. ADMIN_URL comes from env.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Wayfarer back office"
-admin.site.site_title = "Wayfarer back office"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -19,7 +19,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Applications
 DJANGO_APPS = [
-    "django.contrib.admin",
+    "config.admin.WayfarerAdminConfig",  # django.contrib.admin with Wayfarer's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
