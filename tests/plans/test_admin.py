@@ -1019,3 +1019,40 @@ def test_an_estimate_below_what_was_counted_says_more_than(staff_client, monkeyp
     assert "More than 300 plans" in body
     assert "More than 300 results (" in body
     assert len(changelist.result_list) == PlanAdmin.list_per_page
+
+
+# --- the action form -----------------------------------------------------------------------
+
+DJANGO_ACTION_FIELDS = (
+    "{% for field in action_form %}{% if field.label %}<label>{{ field.label }} {{ field }}"
+    "</label>{% else %}{{ field }}{% endif %}{% endfor %}"
+)
+
+
+def _action_form(user, data=None):
+    request = RequestFactory().get(reverse(CHANGELIST))
+    request.user = user
+    plan_admin = admin.site.get_model_admin(Plan)
+    form = plan_admin.action_form(data, auto_id=None)
+    form.fields["action"].choices = plan_admin.get_action_choices(request)
+    return form
+
+
+def test_action_form_fields_are_djangos(staff, moderator):
+    """Kept per choices and values: a superuser's, a moderator's, and forms bound to one
+    action then another each read exactly as Django's loop writes them."""
+    from plans.templatetags.admin_actions import action_form_fields
+
+    for data in (None, {"action": "hide", "select_across": "1"}, {"action": "publish"}):
+        for user in (staff, moderator, staff):
+            form = _action_form(user, data)
+            djangos = Template(DJANGO_ACTION_FIELDS).render(Context({"action_form": form}))
+            assert action_form_fields(form) == djangos
+            assert (f'value="{(data or {}).get("action")}" selected' in djangos) is bool(data)
+
+
+def test_the_changelist_offers_a_moderator_only_their_actions(client, moderator, staff):
+    client.force_login(staff)
+    assert 'value="delete_selected"' in client.get(reverse(CHANGELIST)).text
+    client.force_login(moderator)
+    assert 'value="delete_selected"' not in client.get(reverse(CHANGELIST)).text
