@@ -1056,3 +1056,56 @@ def test_the_changelist_offers_a_moderator_only_their_actions(client, moderator,
     assert 'value="delete_selected"' in client.get(reverse(CHANGELIST)).text
     client.force_login(moderator)
     assert 'value="delete_selected"' not in client.get(reverse(CHANGELIST)).text
+
+
+# --- the filter sidebar ----------------------------------------------------------------------
+
+FILTERS = re.compile(r'<nav id="changelist-filter".*?</nav>', re.DOTALL)
+
+
+def _filters(client, query: str) -> str:
+    response = client.get(reverse(CHANGELIST) + query)
+    assert response.status_code == HTTPStatus.OK
+    return FILTERS.search(response.text)[0]
+
+
+def _djangos_filters(client, query: str, monkeypatch) -> str:
+    """The sidebar as Django's own admin/change_list.html writes it."""
+    with monkeypatch.context() as patched:
+        patched.setattr(PlanAdmin, "change_list_template", "admin/change_list.html")
+        return _filters(client, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?status__exact=draft",
+        "?q=porto&o=2",
+        "?start_date__gte=2027-01-01&start_date__lt=2027-01-08",
+        "?reported=yes&is_public__exact=1",
+    ],
+)
+def test_kept_filter_sidebars_are_djangos(staff_client, query, monkeypatch):
+    PlanFactory(title="Porto", status="draft")
+    first, again = _filters(staff_client, query), _filters(staff_client, query)
+    assert first == again == _djangos_filters(staff_client, query, monkeypatch)
+
+
+def test_the_filter_sidebar_follows_the_date(staff_client, monkeypatch):
+    """ "Today" and "Past 7 days" link to dates: a minute past midnight they are the new day's."""
+    evening = dt.datetime(2027, 1, 1, 23, 59, tzinfo=dt.UTC)
+    for moment in (evening, evening + dt.timedelta(minutes=2)):
+        with time_machine.travel(moment, tick=False):
+            staff_client.force_login(UserFactory(is_staff=True, is_superuser=True))
+            ours = _filters(staff_client, "")
+            assert ours == _djangos_filters(staff_client, "", monkeypatch)
+            assert f"start_date__gte={moment.date().isoformat()}" in ours
+
+
+def test_filter_counts_are_read_each_time(staff_client):
+    """With ?_facets the sidebar shows counts from the database: never kept."""
+    PlanFactory(status="draft")
+    assert "Draft (1)" in _filters(staff_client, "?_facets=True")
+    PlanFactory(status="draft")
+    assert "Draft (2)" in _filters(staff_client, "?_facets=True")
