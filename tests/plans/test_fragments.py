@@ -262,3 +262,24 @@ def test_a_public_plan_seen_twice_by_a_stranger(people):
     assert pages[0] == pages[1] == fresh(client, url)
     assert "Report this plan" in pages[0]
     assert "Edit plan" not in pages[0]
+
+
+def test_recent_changes_follow_each_editors_time_zone_and_new_changes(client, people):
+    """The list is kept per changes and time zone: an editor in Tokyo and the owner in UTC each
+    see their own times, and a new change is on the next view."""
+    plan, owner, editor = people["plan"], people["owner"], people["editor"]
+    editor.timezone = "Asia/Tokyo"
+    editor.save()
+    services.plan_update(plan=plan, title="First title")
+    url = plan.get_absolute_url()
+    other = Client()
+    other.force_login(owner)
+    client.force_login(editor)
+    theirs, ours = page(client.get(url)), page(other.get(url))
+    zone = re.compile(r'<time class="muted" datetime="[^"]+([+-]\d\d:\d\d)"')
+    assert (zone.search(theirs)[1], zone.search(ours)[1]) == ("+09:00", "+00:00")
+    services.plan_update(plan=plan, title="Second title")
+    after = page(other.get(url))
+    assert after.count("<li><strong>") > ours.count("<li><strong>")
+    assert after == fresh(other, url)
+    assert page(client.get(url)) == fresh(client, url)
