@@ -1,9 +1,4 @@
-"""Fixtures shared by the whole suite.
-
-Tests marked `django_db(transaction=True)` empty every table when they end, the rows that
-data migrations wrote (the Moderators group) included; `serialized_rollback=True` on each
-of them has Django put those rows back, so no later test depends on the order tests run in.
-"""
+"""Fixtures shared by the whole suite."""
 
 from __future__ import annotations
 

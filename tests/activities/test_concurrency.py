@@ -49,7 +49,7 @@ def assert_dense(plan):
         assert sorted(indexes) == list(range(len(indexes))), (day, sorted(indexes))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_moves_and_reorders_keep_days_dense():
     plan = PlanFactory(user=UserFactory(), start_date=START, end_date=START + dt.timedelta(days=2))
     day1 = [PlanActivityFactory(plan=plan, scheduled_date=START, order_index=i) for i in range(8)]
@@ -77,7 +77,7 @@ def test_concurrent_moves_and_reorders_keep_days_dense():
     assert_dense(plan)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_full_reorders_apply_one_after_the_other():
     """Two whole-day orders sent at once: one wins completely, the order stays a permutation."""
     plan = PlanFactory(user=UserFactory(), start_date=START, end_date=START)

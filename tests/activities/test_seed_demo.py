@@ -384,7 +384,7 @@ def test_copy_table_fills_optional_text_columns_with_an_empty_string():
     assert list(Plan.objects.values_list("moderation_reason", flat=True)) == ["", "", ""]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_load_outside_a_transaction_is_vacuumed_for_index_only_scans():
     """After its commit the seeder vacuums what it loaded: the gallery's COUNT then reads the
     index alone (no heap fetches) from the first request, as it does once autovacuum passed."""

@@ -21,7 +21,7 @@ from config.transactions import reads_in_autocommit
 from tests.api_helpers import START, client_for, people
 from tests.factories import PlanActivityFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT")
 

@@ -12,7 +12,7 @@ from django.db import OperationalError, close_old_connections, connection, conne
 
 from config.postgresql.base import DatabaseWrapper
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

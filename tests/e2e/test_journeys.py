@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from plans.models import Plan, Role
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _link_in(message, path_fragment: str) -> str:

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from plans.models import Plan
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _tab_to(page, target, limit: int = 40) -> None:

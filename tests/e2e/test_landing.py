@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.axe import serious_violations
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_landing_page_is_accessible(live_server, page, screenshot):

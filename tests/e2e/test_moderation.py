@@ -13,7 +13,7 @@ from plans import services
 from plans.models import Plan, PlanReport
 from tests.factories import PlanFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture

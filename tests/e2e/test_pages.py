@@ -12,7 +12,7 @@ from plans.services import share_link_enable
 from tests.e2e.axe import serious_violations
 from tests.e2e.conftest import PHONE, no_horizontal_scroll
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _screens(page, screenshot, name: str) -> None:

@@ -239,7 +239,7 @@ def test_if_none_match_gives_304_and_if_match_412(cast):
     assert client.delete(detail(plan), HTTP_IF_MATCH=ok["ETag"]).status_code == 204
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_patches_with_one_etag_let_exactly_one_through():
     """The version check is in the UPDATE itself: one 200, nineteen 412."""
     owner = verified(UserFactory())

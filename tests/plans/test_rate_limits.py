@@ -19,9 +19,7 @@ def shared_plan():
     return PlanFactory(share_token="t" * 43)
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-)
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_share_page_refuses_an_ip_over_its_quota(client, settings, shared_plan):
     """Every visit (even a 404 for a guessed token) counts; then comes the friendly 429 page."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
@@ -58,9 +56,7 @@ def test_sending_invitations_is_limited_per_sender(
     assert client.get(url).status_code == HTTPStatus.OK
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-)
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_invitation_links_are_limited_per_ip(client, settings):
     """Guessing invitation tokens: each 404 counts on the counters' own connection."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"

@@ -115,9 +115,7 @@ def test_share_link_lookups_have_their_own_per_ip_quota(api, user):
     assert (share.identifier_type, share.identifier) == ("ip", "127.0.0.1")
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-)
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_failed_requests_still_count_on_the_dedicated_connection(api, settings):
     """A 404 makes DRF roll the request transaction back; the hit must survive it."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"

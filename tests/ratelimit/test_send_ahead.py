@@ -22,9 +22,7 @@ from tests.factories import PlanFactory
 from tests.ratelimit import urls as test_urls
 
 pytestmark = [
-    pytest.mark.django_db(
-        transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-    ),
+    pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"]),
     pytest.mark.urls("tests.ratelimit.urls"),
 ]
 

@@ -110,7 +110,7 @@ def _race(workers: int, attempts_per_worker: int, attempt) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_exactly_n_of_4n_concurrent_checks_are_allowed_and_none_is_lost():
     limit = 20
     results = _race(8, limit * 4 // 8, lambda: _hit(rate=Rate(limit, 86400)).allowed)
@@ -119,9 +119,7 @@ def test_exactly_n_of_4n_concurrent_checks_are_allowed_and_none_is_lost():
     assert RateLimit.objects.get().request_count == 4 * limit
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-)
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_exactly_n_of_4n_concurrent_api_requests_get_through(rates, settings):
     """Through the real stack as deployed: DRF throttle, the counters' own autocommit connection,
     one connection per thread; refused requests are counted too."""
@@ -148,9 +146,7 @@ def test_the_counters_connection_autocommits_without_waiting_for_the_wal_flush()
         assert cursor.fetchone() == ("off",)
 
 
-@pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, databases=["default", "ratelimit"]
-)
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_a_dropped_counters_connection_is_reopened_without_losing_the_hit(settings):
     """No health check runs per request on this connection, so the store recovers by itself."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
