@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import pytest
@@ -42,3 +43,24 @@ def translations(settings):
     yield
     settings.USE_I18N = False
     translation._trans.__dict__.clear()
+
+
+@pytest.fixture
+def moderators_group(db):
+    """The Moderators group as migration plans/0006 makes it.
+
+    A transactional test (the browser journeys, among others) empties every table when it
+    ends; Django's flush puts permissions and content types back but not what data migrations
+    wrote, and xdist may run such a test earlier on the same worker.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("plans.migrations.0006_moderators_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    group.permissions.set(
+        [
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in migration.PERMISSIONS
+        ]
+    )
+    return group

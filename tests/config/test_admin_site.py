@@ -6,7 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -37,9 +37,10 @@ def _djangos(user, app_label=None):
     return admin.AdminSite.get_app_list(admin.site, _request(user), app_label)
 
 
-def _moderator():
+@pytest.fixture
+def moderator(moderators_group):
     moderator = UserFactory(is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(moderators_group)
     return moderator
 
 
@@ -50,8 +51,8 @@ def test_the_admin_site_is_wayfarers():
 
 @pytest.mark.parametrize("who", ["superuser", "moderator"])
 @pytest.mark.parametrize("app_label", [None, "plans"])
-def test_kept_app_lists_are_djangos(who, app_label):
-    user = UserFactory(is_staff=True, is_superuser=True) if who == "superuser" else _moderator()
+def test_kept_app_lists_are_djangos(who, app_label, moderator):
+    user = UserFactory(is_staff=True, is_superuser=True) if who == "superuser" else moderator
     first = admin.site.get_app_list(_request(user), app_label)
     again = admin.site.get_app_list(_request(user), app_label)
     assert again is first  # kept
@@ -59,10 +60,9 @@ def test_kept_app_lists_are_djangos(who, app_label):
     assert first
 
 
-def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once(client):
+def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once(client, moderator):
     """Each permission set has its own list; granting one is a new set, shown on the next page."""
     superuser = UserFactory(is_staff=True, is_superuser=True)
-    moderator = _moderator()
     client.force_login(superuser)
     assert 'id="auth-group"' in client.get(reverse("admin:index")).text
     client.force_login(moderator)
@@ -74,10 +74,10 @@ def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once
     assert reverse("admin:auth_group_changelist") in response.text
 
 
-def test_a_moderators_list_costs_no_extra_query(client):
+def test_a_moderators_list_costs_no_extra_query(client, moderator):
     """The permission set is the one the page's own checks loaded: building the list and
     taking the kept one cost the same queries."""
-    client.force_login(_moderator())
+    client.force_login(moderator)
     url = reverse("admin:plans_plan_changelist")
     counts = []
     for forget in (True, False):

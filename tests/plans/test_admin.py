@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import re
 from http import HTTPStatus
@@ -15,6 +16,7 @@ from django.contrib.admin.templatetags.admin_list import result_list, results
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import QuerySet
 from django.template import Context, Template
 from django.template.loader import get_template
@@ -49,9 +51,9 @@ def staff_client(client, staff):
 
 
 @pytest.fixture
-def moderator(db):
+def moderator(moderators_group):
     moderator = UserFactory(is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
+    moderator.groups.add(moderators_group)
     return moderator
 
 
@@ -756,6 +758,12 @@ def test_report_actions_resolve_dismiss_and_hide(staff_client, staff):
 
 
 def test_moderators_group_holds_exactly_the_moderation_permissions():
+    """What the data migration writes, run again here: an earlier transactional test on the
+    same worker may have emptied the table it filled."""
+    migration = importlib.import_module("plans.migrations.0006_moderators_group")
+    Group.objects.filter(name=migration.GROUP).delete()
+    state = MigrationLoader(connection).project_state(("plans", "0006_moderators_group"))
+    migration.create_group(state.apps, None)
     codenames = set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
     )
