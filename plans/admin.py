@@ -604,9 +604,6 @@ class PlanReportAdmin(admin.ModelAdmin):
     list_filter = ["status", "reason", ("created_at", admin.DateFieldListFilter)]
     search_fields = ["plan__title", "reporter__email", "details"]
     show_full_result_count = False
-    # Every column shows only the row's loaded fields and annotations (plans.templatetags.
-    # admin_rows keeps each rendered row until one of them changes).
-    list_rows_cacheable = True
     fields = [
         "plan_link",
         "public_page",
