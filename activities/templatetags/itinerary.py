@@ -16,7 +16,6 @@ of the plan page's render time.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django import template
@@ -29,7 +28,6 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from activities.forms import day_choices
 from activities.models import PlanActivity
@@ -41,7 +39,7 @@ from activities.selectors import (
     group_by_day,
     itinerary_budget_summary,
 )
-from plans.templatetags.fragments import render_with_placeholder, with_csrf_token
+from plans.templatetags.fragments import render_kept
 from plans.templatetags.money import money
 
 register = template.Library()
@@ -119,31 +117,32 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     It was two thirds of the plan page's time, and most views of a plan find it unchanged.
     The key names everything the section reads: the plan at its `updated_at` (a trigger sets
     it on every write), its activities' digest, what the viewer may do, the page's path (the
-    forms' `next`) and the language. The CSRF token is the request's own, put in afterwards.
-    Entries are per process (the `itinerary` cache), bounded in number and size, and
-    expire, so they never pile up.
+    forms' `next`); render_kept (`{% fragment %}`'s mechanism) adds the language and time zone
+    and puts the request's own CSRF token in. Entries are per process (the `itinerary`
+    cache), bounded in number and size, and expire, so they never pile up.
     """
-    request = context["request"]
-    key_parts = (
+    vary_on = [
         plan.pk,
         plan.updated_at.isoformat(),
         activity_fingerprint(plan=plan),
         bool(can_edit),
         share_token or "",
-        request.get_full_path(),
-        get_language(),
+        context["request"].get_full_path(),
+    ]
+    section = context.template.engine.get_template(ITINERARY_TEMPLATE)
+
+    def render(context) -> SafeString:
+        with context.push(plan=plan, can_edit=can_edit, share_token=share_token):
+            return section.render(context)
+
+    return render_kept(
+        context,
+        "itinerary",
+        vary_on,
+        render,
+        cache="itinerary",
+        max_bytes=settings.ITINERARY_CACHE_MAX_KB * 1024,  # plans have no activity cap
     )
-    key = "itinerary:" + hashlib.blake2b(repr(key_parts).encode(), digest_size=16).hexdigest()
-    cache = caches["itinerary"]
-    html = cache.get(key)
-    if html is None:
-        values = {"plan": plan, "can_edit": can_edit, "share_token": share_token}
-        with context.push(values):
-            section = context.template.engine.get_template(ITINERARY_TEMPLATE)
-            html = render_with_placeholder(section, context)
-        if len(html) <= settings.ITINERARY_CACHE_MAX_KB * 1024:  # plans have no activity cap
-            cache.set(key, html)
-    return with_csrf_token(html, context)
 
 
 @receiver(setting_changed)

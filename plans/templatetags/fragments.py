@@ -17,6 +17,8 @@ something to a fragment adds it to the key too. A settings change empties the ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import template
 from django.core.cache import caches
 from django.core.cache.utils import make_template_fragment_key
@@ -33,19 +35,37 @@ register = template.Library()
 CSRF_PLACEHOLDER = "cached-fragment-csrf-token"
 
 
-def has_csrf_token(context) -> bool:
+def _has_csrf_token(context) -> bool:
     token = context.get("csrf_token")
     return bool(token) and token != "NOTPROVIDED"  # noqa: S105 (Django's "no token" marker)
 
 
-def render_with_placeholder(nodelist_or_template, context) -> str:
-    """What the body renders, with CSRF_PLACEHOLDER where `{% csrf_token %}` writes the token."""
-    with context.push(csrf_token=CSRF_PLACEHOLDER):
-        return nodelist_or_template.render(context)
+def render_kept(
+    context,
+    name: str,
+    vary_on: list,
+    render: Callable,
+    *,
+    cache: str = "fragments",
+    max_bytes: int | None = None,
+) -> SafeString:
+    """`render(context)`, kept in `cache` under `name`, `vary_on`, the language and the time zone.
 
-
-def with_csrf_token(html: str, context) -> SafeString:
-    """A kept fragment with the request's own CSRF token put back in."""
+    The body is rendered with CSRF_PLACEHOLDER where `{% csrf_token %}` writes the token, and
+    each use puts the request's own token back in. Outside a request (no token to swap) and
+    over `max_bytes` the body is rendered every time.
+    """
+    if not _has_csrf_token(context):
+        return render(context)
+    vary_on = [*vary_on, get_language(), timezone.get_current_timezone_name()]
+    key = make_template_fragment_key(name, vary_on)
+    kept = caches[cache]
+    html = kept.get(key)
+    if html is None:
+        with context.push(csrf_token=CSRF_PLACEHOLDER):
+            html = render(context)
+        if max_bytes is None or len(html) <= max_bytes:
+            kept.set(key, html)
     token = conditional_escape(str(context["csrf_token"]))
     return mark_safe(html.replace(CSRF_PLACEHOLDER, token))  # noqa: S308 (rendered escaped)
 
@@ -57,17 +77,8 @@ class FragmentNode(template.Node):
         self.vary_on = vary_on
 
     def render(self, context):
-        if not has_csrf_token(context):  # outside a request: nothing to swap, nothing kept
-            return self.nodelist.render(context)
         vary_on = [var.resolve(context) for var in self.vary_on]
-        vary_on += [get_language(), timezone.get_current_timezone_name()]
-        key = make_template_fragment_key(self.name, vary_on)
-        cache = caches["fragments"]
-        html = cache.get(key)
-        if html is None:
-            html = render_with_placeholder(self.nodelist, context)
-            cache.set(key, html)
-        return with_csrf_token(html, context)
+        return render_kept(context, self.name, vary_on, self.nodelist.render)
 
 
 @register.tag
