@@ -16,12 +16,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
-_MAX_APP_LISTS = 256  # distinct permission sets seen by one process; past it, start over
+from config.memo import Memo
 
 
 class WayfarerAdminSite(admin.AdminSite):
@@ -30,7 +28,8 @@ class WayfarerAdminSite(admin.AdminSite):
 
     def __init__(self, name="admin"):
         super().__init__(name)
-        self._app_lists: dict[tuple, list] = {}
+        # Distinct permission sets seen by one process; past 256, start over.
+        self.app_lists = Memo(size=256)
 
     def get_app_list(self, request, app_label=None):
         user = request.user
@@ -38,24 +37,12 @@ class WayfarerAdminSite(admin.AdminSite):
             return super().get_app_list(request, app_label)
         permissions = None if user.is_superuser else frozenset(user.get_all_permissions())
         key = (app_label, permissions, get_language(), get_script_prefix())
-        app_list = self._app_lists.get(key)
-        if app_list is None:
-            app_list = super().get_app_list(request, app_label)
-            if len(self._app_lists) >= _MAX_APP_LISTS:
-                self._app_lists.clear()
-            self._app_lists[key] = app_list
-        return app_list
-
-    def forget_app_lists(self) -> None:
-        self._app_lists.clear()
+        return self.app_lists.get(
+            key, lambda: super(WayfarerAdminSite, self).get_app_list(request, app_label)
+        )
 
 
 class WayfarerAdminConfig(AdminConfig):
     """django.contrib.admin with WayfarerAdminSite as `admin.site` (INSTALLED_APPS)."""
 
     default_site = "config.admin.WayfarerAdminSite"
-
-
-@receiver(setting_changed)
-def _forget_app_lists(**kwargs) -> None:
-    admin.site.forget_app_lists()

@@ -9,29 +9,21 @@ name missing from the manifest still raises, every time; a settings change empti
 
 from __future__ import annotations
 
-import weakref
-
 from django.contrib.staticfiles import storage
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from whitenoise.storage import CompressedManifestStaticFilesStorage as WhiteNoiseStorage
 
-_storages: weakref.WeakSet = weakref.WeakSet()
+from config.memo import Memo
 
 
 class KeptURLsMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kept_urls: dict[str, str] = {}
-        _storages.add(self)
+        self.kept_urls = Memo()  # one entry per static file: bounded by the manifest
 
     def url(self, name, force=False):
         if force:
             return super().url(name, force)
-        url = self.kept_urls.get(name)
-        if url is None:
-            url = self.kept_urls[name] = super().url(name)
-        return url
+        return self.kept_urls.get(name, lambda: super(KeptURLsMixin, self).url(name))
 
 
 class ManifestStaticFilesStorage(KeptURLsMixin, storage.ManifestStaticFilesStorage):
@@ -40,9 +32,3 @@ class ManifestStaticFilesStorage(KeptURLsMixin, storage.ManifestStaticFilesStora
 
 class CompressedManifestStaticFilesStorage(KeptURLsMixin, WhiteNoiseStorage):
     """whitenoise's hashed and compressed files (production)."""
-
-
-@receiver(setting_changed)
-def _forget_urls(**kwargs) -> None:
-    for kept in list(_storages):
-        kept.kept_urls.clear()

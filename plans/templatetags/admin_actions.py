@@ -12,16 +12,15 @@ values it was bound with and the language, so it is kept per process under exact
 from __future__ import annotations
 
 from django import template
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from config.memo import Memo
+
 register = template.Library()
 
-_MAX_FORMS = 256
-_forms: dict[tuple, SafeString] = {}
+_forms = Memo(size=256)
 
 
 def _render(form) -> SafeString:
@@ -61,15 +60,4 @@ def action_form_fields(form) -> SafeString:
     key = _key(form)
     if key is None:
         return _render(form)
-    html = _forms.get(key)
-    if html is None:
-        html = _render(form)
-        if len(_forms) >= _MAX_FORMS:
-            _forms.clear()
-        _forms[key] = html
-    return html
-
-
-@receiver(setting_changed)
-def _forget_forms(**kwargs) -> None:
-    _forms.clear()
+    return _forms.get(key, lambda: _render(form))

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _empty():
-    admin.site.forget_app_lists()
+    admin.site.app_lists.clear()
     yield
-    admin.site.forget_app_lists()
+    admin.site.app_lists.clear()
 
 
 def _request(user):
@@ -82,7 +82,7 @@ def test_a_moderators_list_costs_no_extra_query(client, moderator):
     counts = []
     for forget in (True, False):
         if forget:
-            admin.site.forget_app_lists()
+            admin.site.app_lists.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == HTTPStatus.OK
         counts.append(len(captured))

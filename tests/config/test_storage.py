@@ -29,7 +29,7 @@ def test_kept_urls_are_djangos(root, kept):
     ]:
         assert ours.url(name) == djangos.url(name) == expected
         assert ours.url(name) == expected
-        assert ours.kept_urls[name] == expected
+        assert ours.kept_urls.entries[name] == expected
 
 
 def test_a_file_missing_from_the_manifest_raises_every_time(root):
@@ -37,7 +37,7 @@ def test_a_file_missing_from_the_manifest_raises_every_time(root):
     for _ in range(2):
         with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
             ours.url("js/nowhere.js")
-    assert ours.kept_urls == {}
+    assert ours.kept_urls.entries == {}
 
 
 def test_a_settings_change_forgets_the_urls(root, settings):
