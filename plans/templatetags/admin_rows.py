@@ -289,7 +289,7 @@ def _lean_rows(cl) -> list[str] | None:
     )
     rows = []
     for obj in results:
-        key = None
+        key = row = None
         # A row holding related objects (select_related) shows more than its own values.
         if not obj._state.fields_cache:
             state = obj.__dict__
@@ -297,9 +297,7 @@ def _lean_rows(cl) -> list[str] | None:
             try:
                 row = _rows.get(key)
             except TypeError:  # a value that cannot be a key (a JSON document): not kept
-                key = row = None
-        else:
-            row = None
+                key = None
         if row is None:
             row = render(obj)
             if key is not None:
