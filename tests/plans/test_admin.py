@@ -375,7 +375,7 @@ def test_a_changed_plan_shows_on_the_next_load(staff, row_cache):
     assert "status__exact=open" in changed()[plan.pk]
     PlanActivityFactory(plan=plan)
     PlanActivityFactory(plan=plan)
-    assert '<td class="field-activities">2</td>' in changed()[plan.pk]
+    assert '<td class="field-activity_total">2</td>' in changed()[plan.pk]
     services.plan_hide(plan=plan, moderator=staff, reason="Spam")
     assert "Hidden" in changed()[plan.pk]
     assert changed()[other.pk] in before
@@ -497,6 +497,30 @@ def test_changelist_shows_counts_and_owner_email(staff_client):
         3,
         2,
     )
+
+
+@pytest.mark.parametrize("column", ["open_reports", "activity_total"])
+def test_changelist_sorts_by_its_count_columns(staff_client, column):
+    """Each count column sorts the list by that count; a dismissed report is not counted."""
+    plans = {title: PlanFactory(title=title) for title in ["none", "one", "three"]}
+    for title, n in [("one", 1), ("three", 3)]:
+        PlanActivityFactory.create_batch(n, plan=plans[title])
+        for reporter in UserFactory.create_batch(n):
+            PlanReport.objects.create(plan=plans[title], reporter=reporter, reason="spam")
+    PlanReport.objects.create(
+        plan=plans["none"],
+        reporter=UserFactory(),
+        reason="spam",
+        status="dismissed",
+        resolved_at=plans["none"].created_at,
+    )
+    index = admin.site.get_model_admin(Plan).list_display.index(column) + 1  # after the checkbox
+    for order, expected in [
+        (f"-{index}", ["three", "one", "none"]),
+        (f"{index}", ["none", "one", "three"]),
+    ]:
+        response = staff_client.get(reverse(CHANGELIST), {"o": order})
+        assert [plan.title for plan in response.context["cl"].result_list] == expected
 
 
 def test_open_report_count_links_to_that_plans_open_reports(staff_client):
