@@ -6,6 +6,8 @@ app's decorator in urls.py without changes here.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -148,7 +150,7 @@ def plan_edit(request, pk: int):
 @reads_in_autocommit
 def plan_detail(request, pk: int):
     """The plan page: anyone who may see the plan; private details for members only."""
-    plan = selectors.plan_get_for_user(user=request.user, pk=pk, action="view")
+    plan = selectors.plan_get_for_page(user=request.user, pk=pk)
     role = permissions.plan_role(request.user, plan)
     context = {
         "plan": plan,
@@ -159,7 +161,9 @@ def plan_detail(request, pk: int):
         **_document_context(plan, insider=role is not None),
     }
     if context["can_edit"]:
-        context["recent_changes"] = selectors.plan_recent_changes(plan=plan)
+        # Called by the template only when its kept list is out of date (a plan or activity
+        # write moves the fragment's key).
+        context["recent_changes"] = functools.partial(selectors.plan_recent_changes, plan=plan)
     if context["can_manage"]:
         sharing = selectors.plan_sharing(plan=plan)
         context["members"] = sharing.members

@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.db.models import Count
+from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
@@ -194,6 +195,40 @@ def test_a_datetime_argument_is_bound_as_the_aware_moment_it_is():
         created_after(dt.datetime(2030, 1, 1, 12))  # naive
     with pytest.raises(ValueError, match="timezone-aware"):
         created_after("2030-01-01T12:00:00Z")
+
+
+def test_the_plan_page_read_carries_the_digest_and_invitation_count(
+    django_assert_num_queries,
+):
+    """plan_get_for_page reads, with the plan, what activity_fingerprint and the sharing
+    panel would each read in a query of their own; they then read nothing more for it."""
+    owner = UserFactory()
+    plan, empty = PlanFactory(user=owner), PlanFactory(user=owner)
+    PlanActivityFactory.create_batch(3, plan=plan)
+    PlanActivityFactory(plan=empty).delete()
+    now = timezone.now()
+    for email, expires in [("a@example.com", 3), ("b@example.com", -1)]:
+        PlanInvitation.objects.create(
+            plan=plan, email=email, expires_at=now + dt.timedelta(days=expires), token_hash=email
+        )
+    for each in (plan, empty):
+        expected_digest = activity_selectors.activity_fingerprint(plan=Plan(pk=each.pk))
+        expected_count = each.invitations.pending().count()
+        with django_assert_num_queries(1):
+            read = plan_selectors.plan_get_for_page(user=owner, pk=each.pk)
+            assert activity_selectors.activity_fingerprint(plan=read) == expected_digest
+        with django_assert_num_queries(1):  # the members only
+            assert plan_selectors.plan_sharing(plan=read).pending_invitations == expected_count
+        assert _fields(read) == _fields(Plan.objects.get(pk=each.pk))
+    assert expected_count == 0
+    assert plan.invitations.pending().count() == 1
+    activity = plan.activities.first()
+    before = plan_selectors.plan_get_for_page(user=owner, pk=plan.pk).activity_digest
+    activity.title = "Renamed"
+    activity.save()
+    assert plan_selectors.plan_get_for_page(user=owner, pk=plan.pk).activity_digest != before
+    with pytest.raises(Http404):
+        plan_selectors.plan_get_for_page(user=UserFactory(), pk=plan.pk)
 
 
 def test_recent_changes_and_the_sharing_panel_are_what_the_orm_reads(

@@ -10,12 +10,15 @@ from http import HTTPStatus
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.db import connection
 from django.middleware.csrf import get_token
 from django.template import Context, RequestContext, Template, TemplateSyntaxError
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import services as activity_services
 from plans import services
 from plans.models import Role
 from plans.templatetags.fragments import CSRF_PLACEHOLDER
@@ -283,3 +286,45 @@ def test_recent_changes_follow_each_editors_time_zone_and_new_changes(client, pe
     assert after.count("<li><strong>") > ours.count("<li><strong>")
     assert after == fresh(other, url)
     assert page(client.get(url)) == fresh(client, url)
+
+
+def _recent_changes(html: str) -> str:
+    return html[html.index('id="recent-changes"') :].split("</section>", 1)[0]
+
+
+def test_recent_changes_follow_activity_writes(owner_client, people):
+    """The kept list moves with the activities' digest: an activity added, changed and removed
+    each shows on the next view, as a fresh render shows it, with no plan write between."""
+    plan = people["plan"]
+    url = plan.get_absolute_url()
+    day = plan.start_date
+    added = shows_change(
+        owner_client,
+        url,
+        lambda: activity_services.activity_quick_add(plan=plan, title="Tram 28", day=day),
+    )
+    assert "· “Tram 28”" in _recent_changes(added)
+    activity = plan.activities.get()
+    changed = shows_change(
+        owner_client,
+        url,
+        lambda: activity_services.activity_update(activity=activity, data={"title": "Tram 12"}),
+    )
+    assert "· “Tram 12”" in _recent_changes(changed)
+    removed = shows_change(
+        owner_client, url, lambda: activity_services.activity_delete(activity=activity)
+    )
+    assert _recent_changes(removed).count("“Tram 12”") == 2  # changed, then removed
+
+
+def test_a_kept_change_list_reads_no_history(owner_client, people):
+    """Viewed again with nothing changed, the page reads neither history table."""
+    plan = people["plan"]
+    services.plan_update(plan=plan, title="Renamed")
+    url = plan.get_absolute_url()
+    first = page(owner_client.get(url))
+    assert _recent_changes(first).count("<li>") == 2  # created, renamed
+    with CaptureQueriesContext(connection) as queries:
+        again = page(owner_client.get(url))
+    assert again == first
+    assert not [q for q in queries.captured_queries if "historical" in q["sql"]]
