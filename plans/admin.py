@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.instances import LeanModelIterable
 from config.reverse import reverse
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
@@ -145,6 +146,7 @@ class PlanChangeList(ChangeList):
         self.queryset = queryset.only(*self.model_admin.list_page_fields).annotate(
             owner_email=F("user__email")
         )
+        self.queryset._iterable_class = LeanModelIterable  # 100 rows without Model.__init__
         try:
             super().get_results(request)
         finally:
