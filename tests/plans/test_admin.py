@@ -928,6 +928,30 @@ def test_date_hierarchy_range_ignores_the_search(staff_client):
     assert all(f"updated_at__year={year}" in response.content.decode() for year in (2024, 2026))
 
 
+def test_date_hierarchy_bounds_are_what_the_orm_aggregate_reads(django_assert_num_queries):
+    """Over a whole table in SQL written once, over a filtered queryset through the ORM; both
+    in the active time zone, as Django's aggregate reads them."""
+    from django.db.models import Max, Min
+    from django.utils import timezone as tz
+
+    from plans.templatetags.admin_dates import _bounds
+
+    assert _bounds(Plan.objects.all(), "updated_at") is None
+    for year, title in [(2024, "Old Oslo"), (2025, "Porto"), (2026, "Lima")]:
+        with time_machine.travel(dt.datetime(year, 3, 5, 23, 30, tzinfo=dt.UTC), tick=False):
+            PlanFactory(title=title)
+    with tz.override("Asia/Tokyo"):
+        for queryset in [Plan.objects.all(), Plan.objects.filter(title__in=["Old Oslo", "Porto"])]:
+            found = queryset.aggregate(first=Min("updated_at"), last=Max("updated_at"))
+            expected = (tz.localtime(found["first"]), tz.localtime(found["last"]))
+            with django_assert_num_queries(1):
+                bounds = _bounds(queryset, "updated_at")
+            assert bounds == expected
+            assert [str(b.tzinfo) for b in bounds] == ["Asia/Tokyo", "Asia/Tokyo"]
+        assert bounds[1].date() == dt.date(2025, 3, 6)  # the filter's: Porto, a day on in Tokyo
+    assert _bounds(Plan.objects.all(), "updated_at")[1].year == 2026
+
+
 # --- search ------------------------------------------------------------------------------------
 
 
