@@ -142,7 +142,11 @@ def test_logout_removes_the_session_from_the_list(user):
     assert not UserSession.objects.exists()
 
 
-def test_a_signed_in_request_reads_its_session_and_user_in_one_query_each(user):
+USER_BY_ID = 'FROM "accounts_user" WHERE "accounts_user"."id" = '
+
+
+def test_a_signed_in_request_reads_its_session_and_user_in_one_query(user):
+    """The session's row in the session list brings the user along: no read by id."""
     client = sign_in(user, agent="Laptop")
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/account/")
@@ -150,9 +154,43 @@ def test_a_signed_in_request_reads_its_session_and_user_in_one_query_each(user):
     assert response.status_code == HTTPStatus.OK
     assert response.context["user"] == user
     assert type(client.session) is SessionStore  # the prepared read, not Django's own
-    first_two = [query["sql"] for query in queries.captured_queries[:2]]
-    assert '"django_session"."session_key" = ' in first_two[0]
-    assert '"accounts_user"."id" = ' in first_two[1]
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert '"django_session"."session_key" = ' in statements[0]
+    assert 'JOIN "accounts_user"' in statements[0]
+    assert not [sql for sql in statements if USER_BY_ID in sql]
+
+
+def test_a_session_missing_from_the_list_reads_its_user_by_id(user):
+    client = sign_in(user, agent="Laptop")
+    UserSession.objects.all().delete()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/account/")
+    assert response.context["user"] == user
+    assert [q["sql"] for q in queries.captured_queries if USER_BY_ID in q["sql"]]
+
+
+def test_a_password_changed_elsewhere_signs_the_session_out(user):
+    """The user read with the session goes through Django's session hash check as before."""
+    client = sign_in(user, agent="Laptop")
+    assert client.get("/account/").status_code == HTTPStatus.OK
+    user.set_password("a-new-Passw0rd!")
+    user.save()
+    assert client.get("/account/").status_code == HTTPStatus.FOUND  # to the login page
+
+
+def test_the_user_read_with_a_session_is_handed_out_once_and_only_for_its_id(user, other_user):
+    from accounts import sessions
+
+    store = SessionStore()
+    sessions._read_with_session.set(user)
+    assert sessions.user_read_with_session(other_user.pk) is None
+    sessions._read_with_session.set(user)
+    assert sessions.user_read_with_session(user.pk) is user
+    assert sessions.user_read_with_session(user.pk) is None
+    sessions._read_with_session.set(user)
+    SessionStore()  # the next request's store forgets it
+    assert sessions.user_read_with_session(user.pk) is None
+    assert store.load() == {}
 
 
 def test_an_expired_or_unknown_session_signs_nobody_in_and_starts_afresh(user):
