@@ -7,7 +7,6 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -18,11 +17,6 @@ from django.utils import timezone
 from config.reverse import reverse
 from plans.documents import plan_data_errors
 from plans.history import IndexedHistoricalRecords
-
-# The words staff search plans by (the admin's search box): title and destination, lower-cased
-# but not stemmed, so a word's start finds it in any language. The GIN index is built on this
-# exact expression, and plans.selectors.plan_admin_search queries the same one.
-PLAN_SEARCH_DOCUMENT = SearchVector("title", "destination", config="simple")
 
 currency_validator = RegexValidator(
     r"^[A-Z]{3}$", "Use a three-letter currency code in capitals, such as USD or EUR."
@@ -179,7 +173,6 @@ class Plan(models.Model):
             GinIndex(
                 fields=["plan_data"], name="plans_plan_data_gin", opclasses=["jsonb_path_ops"]
             ),
-            GinIndex(PLAN_SEARCH_DOCUMENT, name="plans_search_gin"),
         ]
         constraints = [
             models.CheckConstraint(

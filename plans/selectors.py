@@ -10,13 +10,14 @@ import secrets
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    Expression,
     F,
     Func,
     IntegerField,
@@ -37,7 +38,6 @@ from config.prepared import PreparedQuery
 from plans import permissions
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
 from plans.models import (
-    PLAN_SEARCH_DOCUMENT,
     Plan,
     PlanInvitation,
     PlanMember,
@@ -529,6 +529,30 @@ def plan_co_travellers(*, user) -> QuerySet:
     )
 
 
+class _SearchDocument(Expression):
+    """The plan's stored `search_document` (migration 0012): the words staff search plans by,
+    its title and destination lower-cased but not stemmed, so a word's start finds it in any
+    language. A column PostgreSQL generates, not a model field, so no other query loads it."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        return _SearchDocument(query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return _SearchDocument(change_map.get(self.alias, self.alias))
+
+    def as_sql(self, compiler, connection):
+        column = connection.ops.quote_name("search_document")
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
+
+
 class _EqualsAnyOf(Func):
     """`column = ANY(ARRAY(subquery))`: unlike `IN (subquery)`, an index scan inside an OR."""
 
@@ -553,7 +577,7 @@ def plan_admin_search(queryset: QuerySet[Plan], search_term: str) -> QuerySet[Pl
     """The plans matching a staff search: every word of it, in the title, destination or email.
 
     A word matches a plan whose title or destination has a word starting with it ("lisb" finds
-    "Lisbon"), through the GIN index on PLAN_SEARCH_DOCUMENT, or whose owner's email starts
+    "Lisbon"), through the GIN index on the stored `_SearchDocument`, or whose owner's email starts
     with it (a whole address, or its start), through accounts_user_email_prefix. Terms split
     as Django's admin splits them: at spaces, a quoted phrase being one term.
 
@@ -571,7 +595,7 @@ def plan_admin_search(queryset: QuerySet[Plan], search_term: str) -> QuerySet[Pl
             terms.append(bit)
     if not terms:
         return queryset
-    queryset = queryset.alias(_search_document=PLAN_SEARCH_DOCUMENT)
+    queryset = queryset.alias(_search_document=_SearchDocument())
     for term in terms:
         words = SearchQuery(_tsquery_prefix(term), search_type="raw", config="simple")
         owners = Subquery(

@@ -1010,6 +1010,27 @@ def test_search_words_joined_by_punctuation_match_next_to_each_other(staff_clien
     assert _found(staff_client, "portugal,lisbon") == set()
 
 
+def test_search_reads_the_stored_document_which_follows_every_write(staff_client, searchable):
+    """PostgreSQL keeps the searched words with the plan (a generated column): a renamed plan
+    is found by its new words only, each plan is tested without computing to_tsvector, and
+    no other read of plans loads the column."""
+    from plans import services as plan_services
+    from plans.selectors import plan_admin_search
+
+    plan_services.plan_update(plan=searchable["porto"], title="Douro valley")
+    assert _found(staff_client, "douro") == {"Douro valley"}
+    assert _found(staff_client, "train") == set()
+    queryset = plan_admin_search(Plan.objects.order_by("-updated_at"), "lisbon")[:100]
+    with connection.cursor() as cursor:
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_document" in plan
+    assert "to_tsvector" not in plan
+    assert "search_document" not in str(Plan.objects.all().query)
+    assert [p.title for p in queryset] == ["Weekend in Lisbon"]
+
+
 def test_search_reads_the_indexes_not_every_plan(searchable):
     """The search's expression is the GIN index's, and the email branch uses its own index:
     with a few rows the planner may read the table, so with that (and walking an ordering
