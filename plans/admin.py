@@ -16,7 +16,17 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import Case, Exists, F, Func, IntegerField, OuterRef, Value, When
+from django.db.models import (
+    Case,
+    EmailField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Value,
+    When,
+)
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
@@ -61,6 +71,20 @@ class RowCount(Func):
         # Names come from the model, quoted; values go as parameters.
         sql = f"SELECT COUNT(*) FROM {quote(meta.db_table)} AS counted WHERE "  # noqa: S608
         return f"({sql}{' AND '.join(conditions)})", values
+
+
+# The owner's address for the page's rows: a subquery per row rather than a join, so that the
+# paginator's count (which Django runs on this queryset) leaves the users table alone: 1,001
+# probes of it were a third of the count under a staff search.
+_USERS = Plan._meta.get_field("user").related_model._meta
+_OWNER_EMAIL = Func(
+    F("user_id"),
+    template=(
+        f'(SELECT owner."{_USERS.get_field("email").column}" FROM "{_USERS.db_table}" AS owner'  # noqa: S608
+        f' WHERE owner."{_USERS.pk.column}" = %(expressions)s)'
+    ),
+    output_field=EmailField(),
+)
 
 
 @functools.cache
@@ -144,7 +168,7 @@ class PlanChangeList(ChangeList):
         # Actions and the date hierarchy keep the full queryset.
         queryset = self.queryset
         self.queryset = queryset.only(*self.model_admin.list_page_fields).annotate(
-            owner_email=F("user__email")
+            owner_email=_OWNER_EMAIL
         )
         self.queryset._iterable_class = LeanModelIterable  # 100 rows without Model.__init__
         try:
