@@ -443,6 +443,7 @@ class Gunicorn:
     workers: int
     env: dict[str, str]
     log: Path
+    cwd: Path = BASE_DIR  # the checkout it serves (bench/ab.py runs two)
     process: subprocess.Popen | None = field(default=None, init=False)
 
     def start(self, timeout: float = 60) -> None:
@@ -460,7 +461,7 @@ class Gunicorn:
         ]
         self.process = subprocess.Popen(  # noqa: S603 - our own arguments
             command,
-            cwd=BASE_DIR,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
