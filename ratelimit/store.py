@@ -148,6 +148,7 @@ class PendingHit:
         self.reset_at = reset_at
         self.sent_at = time.perf_counter()
         self.pgconn = None  # the physical connection it went out on
+        self.backend_pid: int | None = None  # the server process that runs it
         self.count: int | None = None
         self.error: Exception | None = None
 
@@ -177,6 +178,7 @@ def send_hit(*, scope: str, identifier_type: str, identifier: str, rate: Rate) -
     try:
         connection.ensure_connection()
         pgconn = pending.pgconn = connection.connection.pgconn
+        pending.backend_pid = pgconn.backend_pid
         # Text parameters, which PostgreSQL reads by the columns' types (ISO 8601 for the
         # window's date and times, offsets included).
         sent = [
@@ -215,7 +217,7 @@ def _read_count(pending: PendingHit) -> int:
         # ran it before it read the close, so read what it counted rather than count again.
         if raw is not None and raw.closed:
             connection.close()
-        return _count_of_sent_hit(connection, pending.params)
+        return _count_of_sent_hit(connection, pending.params, pending.backend_pid)
     pgconn = pending.pgconn
     try:
         pgconn.consume_input()
@@ -249,14 +251,28 @@ _SENT_HIT_COUNT = """
 """
 
 
-def _count_of_sent_hit(connection, params: list) -> int:
+_BACKEND_ALIVE = "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)"
+# How long to wait for the closed connection's server process to finish the hit it was sent.
+BACKEND_EXIT_WAIT_SECONDS = 2.0
+
+
+def _count_of_sent_hit(connection, params: list, backend_pid: int | None = None) -> int:
     """The window's count now, read without counting again (upserted if the row is missing).
 
     Only for a hit whose answer was lost with its connection, which `send_hits_ahead` makes
-    rare: the count may include hits made since, and a hit that was still waiting on the row
-    lock when its connection closed may be counted twice. Every other path is exact.
+    rare: the count may include hits made since. The server process of the closed connection
+    (`backend_pid`) may still be running the hit (under load, or waiting on the row's lock)
+    when this new connection looks: it is waited for, up to BACKEND_EXIT_WAIT_SECONDS, so that
+    its commit is read instead of a missing row being counted a second time. Past that wait
+    the hit may be counted twice; every other path is exact.
     """
     with connection.cursor() as cursor:
+        if backend_pid is not None:
+            deadline = time.monotonic() + BACKEND_EXIT_WAIT_SECONDS
+            cursor.execute(_BACKEND_ALIVE, [backend_pid])
+            while cursor.fetchone()[0] and time.monotonic() < deadline:
+                time.sleep(0.002)
+                cursor.execute(_BACKEND_ALIVE, [backend_pid])
         cursor.execute(_SENT_HIT_COUNT, params[:4])
         row = cursor.fetchone()
     return row[0] if row is not None else _upsert(connection, params)

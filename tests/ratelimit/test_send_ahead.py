@@ -296,6 +296,26 @@ def test_a_hit_in_flight_when_its_connection_is_closed_is_counted_once(settings,
     assert RateLimit.objects.get().request_count == 1
 
 
+def test_a_hit_still_running_when_its_connection_closed_is_read_once_it_is_done(settings):
+    """The closed connection's server process finishes the hit it was sent (here: once a lock
+    it waits on is released); the count is read after that, so it holds this hit, once."""
+    import threading
+
+    import psycopg
+
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    assert _send().decision().remaining == 2
+    params = connections["default"].get_connection_params()
+    with psycopg.connect(**params, autocommit=False) as locker:
+        locker.execute("SELECT request_count FROM rate_limits FOR UPDATE")
+        pending = _send()  # waits on the row lock in its server process
+        connections["ratelimit"].connection.close()
+        threading.Timer(0.3, locker.commit).start()
+        decision = pending.decision()
+    assert (decision.allowed, decision.remaining) == (True, 1)
+    assert RateLimit.objects.get().request_count == 2
+
+
 def test_a_hit_nobody_read_is_not_counted_again_after_its_connection_closed(settings):
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
     _send()
