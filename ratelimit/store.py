@@ -256,7 +256,7 @@ _BACKEND_ALIVE = "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)"
 BACKEND_EXIT_WAIT_SECONDS = 2.0
 
 
-def _count_of_sent_hit(connection, params: list, backend_pid: int | None = None) -> int:
+def _count_of_sent_hit(connection, params: list, backend_pid: int | None) -> int:
     """The window's count now, read without counting again (upserted if the row is missing).
 
     Only for a hit whose answer was lost with its connection, which `send_hits_ahead` makes
