@@ -6,6 +6,8 @@ from http import HTTPStatus
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.core.management import call_command
+from django.urls import reverse
 
 from accounts import services
 from accounts.models import ApiToken, User
@@ -96,3 +98,21 @@ def test_token_admin_is_read_only_except_revoke(staff_client):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_staff_account_created_without_prompts_signs_in_to_the_admin(client, monkeypatch):
+    """The README's `createsuperuser --noinput` with DJANGO_SUPERUSER_* gives a working admin."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "admin")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "admin@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a long passphrase for staff")
+    call_command("createsuperuser", interactive=False, verbosity=0)
+
+    signed_in = client.post(
+        "/accounts/login/",
+        {"login": "admin@example.com", "password": "a long passphrase for staff"},
+    )
+    admin_index = client.get(reverse("admin:index"))
+
+    assert signed_in.status_code == HTTPStatus.FOUND
+    assert admin_index.status_code == HTTPStatus.OK
+    assert User.objects.get(email="admin@example.com").is_superuser
