@@ -100,6 +100,8 @@ class EstimatedCountPaginator(Paginator):
 
 
 class PlanChangeList(ChangeList):
+    """Django's changelist; the page's rows read only what the plan list's columns show."""
+
     def get_results(self, request):
         super().get_results(request)
         # The page's rows load only what the columns show: not each plan's JSON document,
