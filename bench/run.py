@@ -134,7 +134,7 @@ ENDPOINTS = [
     ),
     Endpoint(
         "admin_plans",
-        "admin plan changelist (100 rows)",
+        "admin plan changelist (50 rows)",
         "/{admin}plans/plan/",
         auth="staff",
         budget=report.Budget(max_p95_ms=100, max_queries=8),
@@ -142,7 +142,7 @@ ENDPOINTS = [
     # Staff searching a big table: a city about 1 plan in 100 has (at a million plans).
     Endpoint(
         "admin_search",
-        "admin plan search (one word, 100 rows)",
+        "admin plan search (one word, 50 rows)",
         "/{admin}plans/plan/?q=lisbon",
         auth="staff",
         budget=report.Budget(max_p95_ms=100, max_queries=8),

@@ -1,15 +1,9 @@
 """The site's URLs, the floor views and the base page; ROOT_URLCONF of config.settings.bench."""
 
-from django.contrib import admin
 from django.urls import path
 
 from bench import views
 from config.urls import urlpatterns as site_urlpatterns
-from plans.models import Plan
-
-# The issue's admin budget is for a changelist of 100 rows; the site shows 50 a page.
-if admin.site.is_registered(Plan):
-    admin.site.get_model_admin(Plan).list_per_page = 100
 
 urlpatterns = [
     path("_bench/plain", views.plain, name="bench-plain"),

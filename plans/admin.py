@@ -6,7 +6,6 @@ consistent) and is written to the admin log. Destructive actions ask for confirm
 
 from __future__ import annotations
 
-import functools
 import json
 
 from django import forms
@@ -16,25 +15,13 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connections, transaction
-from django.db.models import (
-    Case,
-    EmailField,
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Value,
-    When,
-)
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.instances import LeanModelIterable
+from accounts.models import User
 from config.reverse import reverse
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
@@ -42,27 +29,9 @@ from plans.models import Plan, PlanMember, PlanReport
 PlanActivity = Plan._meta.get_field("activities").related_model
 
 
-# The owner's address for the page's rows: a subquery per row rather than a join, so that the
-# paginator's count (which Django runs on this queryset) leaves the users table alone: 1,001
-# probes of it were a third of the count under a staff search.
-_USERS = Plan._meta.get_field("user").related_model._meta
-_OWNER_EMAIL = Func(
-    F("user_id"),
-    template=(
-        f'(SELECT owner."{_USERS.get_field("email").column}" FROM "{_USERS.db_table}" AS owner'  # noqa: S608
-        f' WHERE owner."{_USERS.pk.column}" = %(expressions)s)'
-    ),
-    output_field=EmailField(),
-)
-
-
-@functools.cache
-def _row_counts() -> dict[str, selectors.RowCount]:
-    """The plan list's count columns."""
-    return {
-        "open_report_count": selectors.RowCount(PlanReport, status=PlanReport.Status.OPEN),
-        "activity_count": selectors.RowCount(PlanActivity),
-    }
+# The owner's address, as a subquery per row rather than a join: the paginator's count (which
+# Django runs on the filtered queryset) then leaves the users table alone.
+_OWNER_EMAIL = Subquery(User.objects.filter(pk=OuterRef("user_id")).values("email"))
 
 
 class EstimatedCountPaginator(Paginator):
@@ -131,22 +100,18 @@ class EstimatedCountPaginator(Paginator):
 
 
 class PlanChangeList(ChangeList):
+    """Django's changelist; the page's rows read only what the plan list's columns show."""
+
     def get_results(self, request):
+        super().get_results(request)
         # The page's rows load only what the columns show: not each plan's JSON document,
-        # description and moderation note, nor the owner's password hash and preferences.
-        # Actions and the date hierarchy keep the full queryset.
-        queryset = self.queryset
-        self.queryset = queryset.only(*self.model_admin.list_page_fields).annotate(
+        # description and moderation note. Actions and the count keep the full queryset.
+        self.result_list = self.result_list.only(*self.model_admin.list_page_fields).annotate(
             owner_email=_OWNER_EMAIL
         )
-        self.queryset._iterable_class = LeanModelIterable  # 100 rows without Model.__init__
-        try:
-            super().get_results(request)
-        finally:
-            self.queryset = queryset
-        if self.paginator.counts_every_row and self.paginator.count_is_estimate:
-            # The list shows every plan: the (estimated) total is the result count, so the
-            # search bar does not offer "N results (Show all)" on the list that already is all.
+        if self.paginator.counts_every_row:
+            # The list shows every plan: its count is the full count, so the search bar does
+            # not offer "N results (Show all)" on the list that already is all.
             self.full_result_count = self.result_count
 
 
@@ -310,9 +275,8 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         "updated_at",
     ]
     # What the columns (and str(plan)) read, with the owner's email annotated by
-    # PlanChangeList for the page's rows only (on the whole queryset its join would slow the
-    # date hierarchy's MIN/MAX): a column reading anything else would cost a query per row,
-    # which the changelist's query-count tests catch.
+    # PlanChangeList for the page's rows: a column reading anything else would cost a query
+    # per row, which the changelist's query-count tests catch.
     list_page_fields = [
         "title",
         "destination",
@@ -331,10 +295,8 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         ("start_date", admin.DateFieldListFilter),
         ("updated_at", admin.DateFieldListFilter),
     ]
-    # Django's own date hierarchy lists years with a DISTINCT over every plan on each load;
-    # templates/admin/plans/plan/change_list.html swaps in plans.templatetags.admin_dates, whose
-    # lists come from MIN/MAX on plans_updated_idx. The "updated at" filter adds quick ranges.
-    date_hierarchy = "updated_at"
+    # No date_hierarchy: Django's lists its years with a DISTINCT over every plan on each load,
+    # and the "updated at" filter above already offers the ranges moderators use.
     # Shows the search box; get_search_results reads these three its own way.
     search_fields = ["title", "destination", "user__email"]
     search_help_text = (
@@ -343,9 +305,6 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
     )
     autocomplete_fields = ["user"]
     show_full_result_count = False
-    # Every column shows only the row's loaded fields and annotations (plans.templatetags.
-    # admin_rows keeps each rendered row until one of them changes).
-    list_rows_cacheable = True
     list_per_page = 50
     readonly_fields = [
         "share_token",
@@ -398,24 +357,21 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
         return EstimatedCountPaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**_row_counts())
+        # Annotated on the whole queryset, not only the page's rows: the list sorts by them.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_report_count=selectors.row_count(PlanReport, status=PlanReport.Status.OPEN),
+                activity_count=selectors.row_count(PlanActivity),
+            )
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # Words through an index, not icontains over every plan; no joins, so no duplicates.
         return selectors.plan_admin_search(queryset, search_term), False
 
     # --- columns -----------------------------------------------------------------------------
-
-    def action_checkbox(self, obj):
-        """Django's own checkbox markup, written directly: rendering a CheckboxInput widget
-        through the form template engine for each of 100 rows was a fifth of the page's time.
-        The label is Django's translated text with the escaped plan filled in, as format_html
-        does it."""
-        label = _("Select this object for an action - {}").format(conditional_escape(str(obj)))
-        return mark_safe(  # noqa: S308 - every value is escaped
-            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" '
-            f'value="{conditional_escape(str(obj.pk))}" class="action-select" aria-label="{label}">'
-        )
 
     @admin.display(description="Owner", ordering="user__email")
     def owner_email(self, plan: Plan) -> str:

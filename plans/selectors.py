@@ -111,36 +111,15 @@ def _plan_allowed(plan: Plan | None, *, user, action: str, members_only: bool) -
     return plan
 
 
-class RowCount(Func):
-    """COUNT(*) of `model`'s rows whose `plan` is the outer row, where `filters` hold.
+def row_count(model, **filters) -> Coalesce:
+    """How many of `model`'s rows belong to the outer plan and match `filters` (0 for none).
 
-    The same correlated subquery as `Subquery(model.objects.filter(plan=OuterRef("pk"))...)`
-    (one index probe per row shown, no join fan-out, 0 when there is none), written as SQL.
-    annotate() resolves its expressions on every load of a list (the dashboard, the gallery,
-    the admin's plans), and resolving a Subquery clones and re-aliases its whole inner query:
-    the admin's two counts cost 0.48 ms per annotate that way, 0.12 ms this way (bench data
-    set, in-process). Only the outer `pk` is an ORM expression, so the outer alias is always
-    the one Django chose.
+    A correlated subquery, one index probe per row shown: a join with Count would multiply
+    the plan rows before grouping them again, and the list's count would repeat the join.
     """
-
-    output_field = IntegerField()
-
-    def __init__(self, model, **filters):
-        super().__init__(F("pk"))
-        self.model, self.filters = model, filters
-
-    def as_sql(self, compiler, connection, **extra_context):
-        outer, params = compiler.compile(self.get_source_expressions()[0])
-        quote, meta = connection.ops.quote_name, self.model._meta
-        conditions = [f"counted.{quote(meta.get_field('plan').column)} = {outer}"]
-        values = list(params)
-        for name, value in self.filters.items():
-            field = meta.get_field(name)
-            conditions.append(f"counted.{quote(field.column)} = %s")
-            values.append(field.get_db_prep_value(value, connection))
-        # Names come from the model, quoted; values go as parameters.
-        sql = f"SELECT COUNT(*) FROM {quote(meta.db_table)} AS counted WHERE "  # noqa: S608
-        return f"({sql}{' AND '.join(conditions)})", values
+    rows = model.objects.filter(plan=OuterRef("pk"), **filters).order_by().values("plan")
+    counted = Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField())
+    return Coalesce(counted, 0)
 
 
 # What a plan card (templates/plans/_plan_card.html, the home page's featured plans) shows:
@@ -169,8 +148,8 @@ def _as_cards(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
 def _with_counts(queryset: QuerySet[Plan]) -> QuerySet[Plan]:
     activity_model = Plan._meta.get_field("activities").related_model
     return queryset.annotate(
-        member_count=RowCount(PlanMember),
-        activity_count=RowCount(activity_model),
+        member_count=row_count(PlanMember),
+        activity_count=row_count(activity_model),
     )
 
 

@@ -24,7 +24,7 @@ ROOT_URLCONF = "bench.urls"
 STATIC_ROOT = BASE_DIR / "bench" / "results" / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "config.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
 
 RATELIMIT_RATES = {

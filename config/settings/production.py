@@ -25,8 +25,8 @@ X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # whitenoise's, with each file's URL kept per process (config/storage.py).
-    "staticfiles": {"BACKEND": "config.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed files that whitenoise serves with far-future cache headers.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
