@@ -3,7 +3,7 @@ from two bench runs?
 
 Run after `make bench` has seeded `wayfarer_bench`:
 
-    .venv/bin/python bench/ab.py BASE                          # plan page and admin list
+    .venv/bin/python bench/ab.py BASE                          # API, plan page, dashboard, gallery
     .venv/bin/python bench/ab.py BASE --only api_plan_list --pairs 8 --duration 5
 
 BASE (a commit, branch or tag) is checked out into a temporary git worktree: that is "A"; this
@@ -71,7 +71,21 @@ def worktree(ref: str):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", help="the commit, branch or tag to compare this tree with")
-    parser.add_argument("--only", nargs="+", default=["web_plan", "admin_plans"], metavar="NAME")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        # The pages the issues set A/B floors for; the admin list is judged by its idle p95.
+        default=[
+            "api_plan_list",
+            "api_plan_detail",
+            "api_plan_activities",
+            "api_plan_search",
+            "web_plan",
+            "web_dashboard",
+            "web_gallery",
+        ],
+        metavar="NAME",
+    )
     parser.add_argument("--pairs", type=int, default=6)
     parser.add_argument("--duration", type=int, default=5, help="seconds per run")
     parser.add_argument("--workers", type=int, default=run.parse_args([]).workers)
