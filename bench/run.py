@@ -444,6 +444,7 @@ class Gunicorn:
     env: dict[str, str]
     log: Path
     cwd: Path = BASE_DIR  # the checkout it serves (bench/ab.py runs two)
+    output: Path | None = None  # where the site's own log (stdout) goes; discarded when None
     process: subprocess.Popen | None = field(default=None, init=False)
 
     def start(self, timeout: float = 60) -> None:
@@ -459,14 +460,20 @@ class Gunicorn:
             "--error-logfile",
             str(self.log),
         ]
-        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
-            command,
-            cwd=self.cwd,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group, so stop() reaches every worker
-        )
+        with contextlib.ExitStack() as files:
+            stdout = (
+                files.enter_context(self.output.open("w"))
+                if self.output is not None
+                else subprocess.DEVNULL
+            )
+            self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+                command,
+                cwd=self.cwd,
+                env=self.env,
+                stdout=stdout,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group, so stop() reaches every worker
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,7 +1,6 @@
 """The versioned API: each app's `api/urls.py` is mounted under /api/v1/.
 
-Reads run in autocommit, writes in one transaction each (see `reads_in_autocommit`); reads send
-their rate-limit hit ahead (`ratelimit.throttling.send_hits_ahead`).
+Reads run in autocommit, writes in one transaction each (see `reads_in_autocommit`).
 """
 
 from __future__ import annotations
@@ -12,18 +11,16 @@ from django.urls import URLPattern, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.transactions import reads_in_autocommit
-from ratelimit.throttling import send_hits_ahead
 
 
 def _routes(module_name: str):
-    """An app's API routes (a flat list of `path()`s), each view behind `reads_in_autocommit`
-    and `send_hits_ahead` (reads do not wait for the rate limiter's count)."""
+    """An app's API routes (a flat list of `path()`s), each view behind `reads_in_autocommit`."""
     module = import_module(module_name)
     patterns = []
     for pattern in module.urlpatterns:
         if not isinstance(pattern, URLPattern):
             raise TypeError(f"{module_name}: API routes are plain path()s, not includes")
-        callback = reads_in_autocommit(send_hits_ahead(pattern.callback))
+        callback = reads_in_autocommit(pattern.callback)
         patterns.append(URLPattern(pattern.pattern, callback, pattern.default_args, pattern.name))
     return include((patterns, module.app_name))
 

@@ -36,10 +36,9 @@ therefore committed at once: it is never undone when the request that made it fa
 guessed share token still counts) and its row lock is held for the statement only, not for the
 whole request. Tests point the alias at `default` so each test's rows roll back with it.
 
-API reads send their hit ahead (`store.send_hit`; `throttling.send_hits_ahead` wraps every API
-route): the upsert goes out on that connection and its count is read before the view's first
-query, so the round trip (mostly the database backend and this process waking up) overlaps the
-request's own Python work.
+The counters' connection is health-checked like every other (Django's `CONN_HEALTH_CHECKS`):
+one that the database dropped between requests (a restart, a failover) is replaced before the
+upsert goes out, and the upsert is never sent twice, so a hit is counted once (see `store`).
 
 Where limits apply: `throttling.ApiThrottle` is DRF's default throttle (per IP when anonymous,
 per user when signed in); `throttling.ShareLinkThrottle` adds the per-IP share-link quota;

@@ -86,8 +86,6 @@ TEMPLATES = [
 
 # Database: subclasses set DATABASES; these apply to every connection.
 DATABASE_CONN_MAX_AGE = env.int("CONN_MAX_AGE", default=60)
-# Seconds a connection may sit unused before its next request checks it (config.postgresql).
-DATABASE_HEALTH_CHECK_AFTER_IDLE = env.float("DATABASE_HEALTH_CHECK_AFTER_IDLE", default=1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
@@ -95,9 +93,11 @@ def database_settings(url: str) -> dict:
     """Parse a DATABASE_URL and apply the connection policy every environment shares."""
     config = env.db_url_config(url)
     config.update(
-        ENGINE="config.postgresql",
+        ENGINE="django.db.backends.postgresql",
         ATOMIC_REQUESTS=True,
         CONN_MAX_AGE=DATABASE_CONN_MAX_AGE,
+        # A kept connection is checked (SELECT 1) before its first use in each request, so one
+        # the database dropped while idle (a restart, a failover) is replaced, not a 500.
         CONN_HEALTH_CHECKS=True,
     )
     # Server-side binding lets psycopg prepare a statement after five executions on a
@@ -360,12 +360,12 @@ def ratelimit_database(default: dict) -> dict:
     # needs server-side binding. Behind PgBouncer in transaction mode this needs 1.21 or newer.
     options["server_side_binding"] = True
     options["prepare_threshold"] = 0
-    # No per-request health check (a SELECT 1 round trip as costly as the hit itself): the
-    # store reconnects once by itself when it finds the connection dead.
+    # Health-checked like `default`: a connection the database dropped between requests is
+    # replaced before the hit is sent, which lets the store send each upsert once (its docstring).
     return {
         **config,
         "ATOMIC_REQUESTS": False,
-        "CONN_HEALTH_CHECKS": False,
+        "CONN_HEALTH_CHECKS": True,
         "TEST": {"MIRROR": "default"},
     }
 

@@ -6,10 +6,14 @@ from http import HTTPStatus
 
 import pytest
 import time_machine
+from django.db import connections
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from ratelimit.models import RateLimit
 from ratelimit.throttling import ApiThrottle
+from tests.factories import PlanFactory
+from tests.ratelimit import urls as test_urls
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.ratelimit.urls")]
 
@@ -133,3 +137,58 @@ def test_the_throttle_costs_one_statement_per_request(api, django_assert_num_que
     ]
     assert len(statements) == 1
     assert statements[0].lstrip().startswith("INSERT INTO rate_limits")
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
+def test_a_request_is_counted_by_one_statement_on_the_counters_connection(api, settings):
+    """As deployed: the upsert on the counters' own connection, the view's query on its own."""
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    with (
+        CaptureQueriesContext(connections["ratelimit"]) as counters,
+        CaptureQueriesContext(connections["default"]) as view,
+    ):
+        response = api.get("/test-api/count/")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"users": 0}
+    assert [q["sql"].split()[:3] for q in counters.captured_queries] == [
+        ["INSERT", "INTO", "rate_limits"]
+    ]
+    view_sql = [q["sql"] for q in view.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(view_sql) == 1
+    assert "COUNT(*)" in view_sql[0]
+    assert RateLimit.objects.get().request_count == 1
+
+
+@time_machine.travel(NOON, tick=False)
+def test_a_refused_request_runs_none_of_the_views_work(api):
+    """Neither its SQL (a read) nor what it does beyond the database (a write)."""
+    test_urls.SIDE_EFFECTS.clear()
+    assert [api.post("/test-api/count/").status_code for _ in range(2)] == [201, 201]
+    with CaptureQueriesContext(connections["default"]) as captured:
+        refused_read = api.get("/test-api/count/")
+        refused_write = api.post("/test-api/count/")
+    for refused in (refused_read, refused_write):
+        assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        assert refused["Retry-After"] == "43200"
+    assert not any("COUNT(*)" in q["sql"] for q in captured.captured_queries)
+    assert test_urls.SIDE_EFFECTS == ["posted", "posted"]
+
+
+@time_machine.travel(NOON, tick=False)
+@pytest.mark.parametrize("method", ["head", "options"])
+def test_head_and_options_are_counted_and_refused_like_get(api, user, method):
+    plan = PlanFactory(user=user)
+    api.force_authenticate(user)
+    assert [api.get("/test-api/ping/").status_code for _ in range(3)] == [HTTPStatus.OK] * 3
+    refused = getattr(api, method)(f"/api/v1/plans/{plan.pk}/")
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert refused["Retry-After"] == "43200"
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
+def test_a_request_refused_by_the_api_quota_does_not_spend_the_share_quota(api, settings):
+    settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
+    codes = [api.get(f"/test-api/share/t{n}/").status_code for n in range(3)]
+    assert codes == [HTTPStatus.OK, HTTPStatus.OK, HTTPStatus.TOO_MANY_REQUESTS]
+    counts = dict(RateLimit.objects.values_list("scope", "request_count"))
+    assert counts == {"api": 3, "share": 2}

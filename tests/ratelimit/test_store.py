@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
+import psycopg
 import pytest
 import time_machine
-from django.db import connections
+from django.db import OperationalError, close_old_connections, connections
 from django.test import Client, override_settings
 
 from ratelimit import store
@@ -146,12 +147,48 @@ def test_the_counters_connection_autocommits_without_waiting_for_the_wal_flush()
         assert cursor.fetchone() == ("off",)
 
 
-@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
-def test_a_dropped_counters_connection_is_reopened_without_losing_the_hit(settings):
-    """No health check runs per request on this connection, so the store recovers by itself."""
+@pytest.fixture
+def kept_counters(settings, monkeypatch):
+    """The counters' own connection, kept between requests as production keeps it."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
-    assert _hit().allowed
-    connections["ratelimit"].connection.close()  # what a database restart does to it
-    second = _hit()
-    assert (second.allowed, second.remaining) == (True, 1)
+    counters = connections["ratelimit"]
+    monkeypatch.setitem(counters.settings_dict, "CONN_MAX_AGE", 60)
+    counters.close()  # reopened with that setting at its next use
+    yield counters
+    counters.close()
+
+
+def _terminate_on_the_server(pid: int) -> None:
+    """What a restart or a failover does to a connection, as an operator does it."""
+    params = connections["default"].get_connection_params()
+    params.pop("cursor_factory", None)  # Django's own; a plain psycopg connection here
+    with psycopg.connect(**params, autocommit=True) as operator:
+        operator.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
+def test_a_counters_connection_dropped_between_requests_is_replaced_before_the_hit(
+    kept_counters,
+):
+    """The next request's health check finds it dead: the hit goes out once, on a new
+    connection, so it is neither lost nor counted twice."""
+    assert _hit().remaining == 2
+    dropped = kept_counters.connection.info.backend_pid
+    _terminate_on_the_server(dropped)
+    close_old_connections()  # a request starts, as Django's handler starts one
+    assert _hit().remaining == 1
+    assert kept_counters.connection.info.backend_pid != dropped
+    assert RateLimit.objects.get().request_count == 2
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
+def test_a_hit_whose_connection_fails_under_it_is_not_sent_again(kept_counters):
+    """The server may have counted it before the connection went, so the hit fails rather
+    than risk a second count; the next request gets a new connection."""
+    assert _hit().remaining == 2
+    _terminate_on_the_server(kept_counters.connection.info.backend_pid)
+    with pytest.raises(OperationalError):
+        _hit()  # within the same request: its connection was checked when it started
+    close_old_connections()
+    assert _hit().remaining == 1
     assert RateLimit.objects.get().request_count == 2
