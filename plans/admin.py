@@ -28,6 +28,7 @@ from django.db.models import (
     When,
 )
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -35,7 +36,6 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.instances import LeanModelIterable
-from config.reverse import reverse
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
 

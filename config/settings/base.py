@@ -73,8 +73,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # Django's {% url %}, memoised per process (config/reverse.py).
-            "builtins": ["config.reverse"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -141,7 +139,7 @@ CSRF_COOKIE_HTTPONLY = False
 # in LANGUAGE_CODE whatever its Accept-Language. USE_I18N off makes Django skip the translation
 # lookups that would only ever find the English text (a hundred on an admin page, a tenth of
 # its time); pages are byte for byte the same. Turning it on again needs nothing else: the
-# per-process caches (config.reverse, the admin rows, the itinerary) key on the language.
+# per-process caches (the admin rows, the itinerary) key on the language.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False
