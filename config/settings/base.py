@@ -110,10 +110,10 @@ def database_settings(url: str) -> dict:
 
 # Authentication
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, loading the signed-in user with prepared SQL.
+# Django's (the admin's username sign-in) and allauth's (email sign-in on the site).
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -131,7 +131,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read with prepared SQL
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # the session list joins this table
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
