@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User, UserSession
 from accounts.services import token_hash
-from config.prepared import PreparedQuery
 from config.representation import isoformat
 
 
@@ -24,16 +23,12 @@ def token_get_for_user(*, user: User, pk: int) -> ApiToken:
     return ApiToken.objects.get(user=user, pk=pk)
 
 
-# Every API request makes this lookup: prepared, it costs 0.3 ms in-process, not 1.09 ms.
-_TOKEN_BY_HASH = PreparedQuery(
-    lambda digest: ApiToken.objects.select_related("user").filter(token_hash=digest).order_by(),
-    str,
-)
-
-
 def token_get_by_secret(secret: str) -> ApiToken | None:
-    """One indexed lookup by SHA-256 hash (unique, so no ORDER BY), with the user joined in."""
-    return _TOKEN_BY_HASH.one(token_hash(secret))
+    """The token with this secret and its user, in one lookup by the secret's SHA-256 hash."""
+    try:
+        return ApiToken.objects.select_related("user").get(token_hash=token_hash(secret))
+    except ApiToken.DoesNotExist:
+        return None
 
 
 def session_list(*, user: User) -> QuerySet[UserSession]:

@@ -33,7 +33,6 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from accounts.models import User, public_name_of
 from activities.selectors import activity_fingerprint_of
-from config.prepared import PreparedQuery
 from plans import permissions
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
 from plans.models import (
@@ -54,7 +53,7 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     Not being allowed to view is a 404; being allowed to view but not to edit is a
     PermissionDenied (403), so viewers learn why a button is missing.
     """
-    return _plan_allowed(_PLAN_BY_ID.one(pk), user=user, action=action, members_only=False)
+    return _plan_allowed(_plan_by_pk(pk), user=user, action=action, members_only=False)
 
 
 def plan_get_for_page(*, user, pk: int) -> Plan:
@@ -62,8 +61,11 @@ def plan_get_for_page(*, user, pk: int) -> Plan:
     the plan read in the same query: `activity_digest` (activity_fingerprint, the key of the
     kept itinerary and change list) and `pending_invitations` (the sharing panel's count).
     Two round trips fewer on every view of a plan."""
-    plan = _PLAN_FOR_PAGE.one(pk, timezone.now())
-    return _plan_allowed(plan, user=user, action="view", members_only=False)
+    for_page = Plan.objects.annotate(
+        activity_digest=activity_fingerprint_of(F("pk")),
+        pending_invitations=_pending_invitations(timezone.now()),
+    )
+    return _plan_allowed(_plan_by_pk(pk, for_page), user=user, action="view", members_only=False)
 
 
 _ALLOWED = {
@@ -73,23 +75,12 @@ _ALLOWED = {
 }
 
 
-# Every plan page and API plan request starts here; prepared, 0.55 ms in-process, not 1.18.
-_PLAN_BY_ID = PreparedQuery(
-    lambda pk: Plan.objects.select_related("user").filter(pk=pk).order_by(), int
-)
-_PLAN_FOR_PAGE = PreparedQuery(
-    lambda pk, now: (
-        Plan.objects.select_related("user")
-        .filter(pk=pk)
-        .order_by()
-        .annotate(
-            activity_digest=activity_fingerprint_of(F("pk")),
-            pending_invitations=_pending_invitations(now),
-        )
-    ),
-    int,
-    dt.datetime,
-)
+def _plan_by_pk(pk: int, plans: QuerySet[Plan] | None = None) -> Plan | None:
+    """The plan with this primary key and its owner, in one query, or None."""
+    try:
+        return (plans if plans is not None else Plan.objects).select_related("user").get(pk=pk)
+    except Plan.DoesNotExist:
+        return None
 
 
 def _plan_allowed(plan: Plan | None, *, user, action: str, members_only: bool) -> Plan:
@@ -219,9 +210,6 @@ class PlanSharing(NamedTuple):
     pending_invitations: int
 
 
-_MEMBERS = PreparedQuery(lambda plan_id: plan_members(plan=Plan(pk=plan_id)), int)
-
-
 def _pending_invitations(now: dt.datetime) -> Coalesce:
     """How many invitations to the outer plan row wait for an answer at `now`."""
     return Coalesce(
@@ -238,16 +226,10 @@ def _pending_invitations(now: dt.datetime) -> Coalesce:
 
 
 def plan_sharing(*, plan: Plan) -> PlanSharing:
-    """The co-travellers and the count of open invitations of a plan read by
-    plan_get_for_page, which read the count with the plan.
-
-    The plan page reads them on every view by its owner: the members through SQL prepared
-    once, since building the queryset cost three times what PostgreSQL spends answering it
-    (config.prepared).
-    """
-    members = _MEMBERS(plan.pk)
-    for member in members:
-        member.plan = plan  # as plan.members sets it, so member.plan costs no query
+    """The co-travellers (one query; `member.plan` is this plan, read through `plan.members`)
+    and the count of open invitations of a plan read by plan_get_for_page, which read the
+    count with the plan."""
+    members = list(plan_members(plan=plan))
     return PlanSharing(members=members, pending_invitations=plan.pending_invitations)
 
 
@@ -490,7 +472,7 @@ def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
     The API's /plans/{id}/ shows the whole document (private notes, booking references),
     so it only answers for the owner and members; outsiders use /public/plans/{id}/.
     """
-    return _plan_allowed(_PLAN_BY_ID.one(pk), user=user, action=action, members_only=True)
+    return _plan_allowed(_plan_by_pk(pk), user=user, action=action, members_only=True)
 
 
 def plan_public_list() -> QuerySet[Plan]:
