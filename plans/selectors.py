@@ -51,7 +51,8 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     Not being allowed to view is a 404; being allowed to view but not to edit is a
     PermissionDenied (403), so viewers learn why a button is missing.
     """
-    return _plan_allowed(_plan_by_pk(pk), user=user, action=action, members_only=False)
+    plan = _plan_by_pk(Plan.objects.all(), pk)
+    return _plan_allowed(plan, user=user, action=action, members_only=False)
 
 
 def plan_get_for_page(*, user, pk: int) -> Plan:
@@ -63,7 +64,8 @@ def plan_get_for_page(*, user, pk: int) -> Plan:
         activity_digest=activity_fingerprint_of(F("pk")),
         pending_invitations=_pending_invitations(timezone.now()),
     )
-    return _plan_allowed(_plan_by_pk(pk, for_page), user=user, action="view", members_only=False)
+    plan = _plan_by_pk(for_page, pk)
+    return _plan_allowed(plan, user=user, action="view", members_only=False)
 
 
 _ALLOWED = {
@@ -73,10 +75,10 @@ _ALLOWED = {
 }
 
 
-def _plan_by_pk(pk: int, plans: QuerySet[Plan] | None = None) -> Plan | None:
-    """The plan with this primary key and its owner, in one query, or None."""
+def _plan_by_pk(plans: QuerySet[Plan], pk: int) -> Plan | None:
+    """The plan of `plans` with this primary key, with its owner, in one query; or None."""
     try:
-        return (plans if plans is not None else Plan.objects).select_related("user").get(pk=pk)
+        return plans.select_related("user").get(pk=pk)
     except Plan.DoesNotExist:
         return None
 
@@ -361,7 +363,8 @@ def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
     The API's /plans/{id}/ shows the whole document (private notes, booking references),
     so it only answers for the owner and members; outsiders use /public/plans/{id}/.
     """
-    return _plan_allowed(_plan_by_pk(pk), user=user, action=action, members_only=True)
+    plan = _plan_by_pk(Plan.objects.all(), pk)
+    return _plan_allowed(plan, user=user, action=action, members_only=True)
 
 
 def plan_public_list() -> QuerySet[Plan]:
