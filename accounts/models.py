@@ -173,7 +173,7 @@ class UserSession(models.Model):
     """
 
     # The id, never the session key, appears in pages and URLs: the key is a credential.
-    # `signed_in` from the session: each request reads its session and user in one query.
+    # `session.signed_in` is the session's row in this list.
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="signed_in")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="user_sessions"

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
-from django.contrib.sessions.models import Session
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiToken, User, UserSession
 from accounts.services import token_hash
-from config.prepared import PreparedQuery
 from config.representation import isoformat
 
 
@@ -26,49 +23,12 @@ def token_get_for_user(*, user: User, pk: int) -> ApiToken:
     return ApiToken.objects.get(user=user, pk=pk)
 
 
-# Every API request makes this lookup: prepared, it costs 0.3 ms in-process, not 1.09 ms.
-_TOKEN_BY_HASH = PreparedQuery(
-    lambda digest: ApiToken.objects.select_related("user").filter(token_hash=digest).order_by(),
-    str,
-)
-
-
 def token_get_by_secret(secret: str) -> ApiToken | None:
-    """One indexed lookup by SHA-256 hash (unique, so no ORDER BY), with the user joined in."""
-    return _TOKEN_BY_HASH.one(token_hash(secret))
-
-
-# The reads every signed-in page makes (accounts.sessions, accounts.backends), prepared: about
-# 0.2 ms each in-process instead of about 0.5 ms. The session brings its signed-in user along
-# (through the session list's row), so the user is read by id only when that row is missing.
-_SESSION_BY_KEY = PreparedQuery(
-    lambda key, now: (
-        Session.objects.select_related("signed_in__user")
-        .filter(session_key=key, expire_date__gt=now)
-        .order_by()
-    ),
-    str,
-    dt.datetime,
-)
-_USER_BY_ID = PreparedQuery(lambda pk: User._default_manager.filter(pk=pk).order_by(), int)
-
-
-def session_get_unexpired(session_key: str) -> Session | None:
-    """The stored session with this key, unless it has expired (as Django's own store reads),
-    with its session-list row and that row's user when it has one (`session_user`)."""
-    return _SESSION_BY_KEY.one(session_key, timezone.now())
-
-
-def session_user(session: Session) -> User | None:
-    """The user of a session read by `session_get_unexpired`, as read with it: no query."""
+    """The token with this secret and its user, in one lookup by the secret's SHA-256 hash."""
     try:
-        return session.signed_in.user
-    except UserSession.DoesNotExist:
+        return ApiToken.objects.select_related("user").get(token_hash=token_hash(secret))
+    except ApiToken.DoesNotExist:
         return None
-
-
-def user_get_by_id(pk: int) -> User | None:
-    return _USER_BY_ID.one(pk)
 
 
 def session_list(*, user: User) -> QuerySet[UserSession]:

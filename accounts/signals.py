@@ -1,4 +1,11 @@
-"""Side effects of signing in, kept out of allauth's and Django's flows."""
+"""Side effects of signing in, kept out of allauth's and Django's flows.
+
+The session list (accounts.models.UserSession) rides on Django's database sessions through
+their documented hooks: this `user_logged_in` receiver adds a row, accounts.middleware keeps
+its last activity fresh (services.session_touch), and deleting a session row (sign-out's
+flush, a revoke, `clearsessions`) deletes its list row with it (on_delete=CASCADE). A revoked
+browser's cookie then names no session, so its next request is signed out.
+"""
 
 from __future__ import annotations
 

@@ -7,9 +7,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.formats import date_format
 
-from config.reverse import reverse
 from plans.history import IndexedHistoricalRecords
 from plans.models import Plan
 

@@ -7,7 +7,6 @@ share link), so these functions do not check permissions themselves.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from activities.models import ActivityType, PlanActivity
-from config.prepared import PreparedQuery
 from plans.models import Plan
 
 # Every day of a trip up to this length gets its own (possibly empty) group to add to;
@@ -73,33 +71,26 @@ def activity_get_for_plan(*, plan: Plan, pk: int) -> PlanActivity:
     return get_object_or_404(PlanActivity.objects.select_related("plan"), plan=plan, pk=pk)
 
 
+# Itinerary order: by day (unscheduled last), then order_index, then start time.
+ITINERARY_ORDER = (
+    F("scheduled_date").asc(nulls_last=True),
+    "order_index",
+    F("start_time").asc(nulls_last=True),
+    "pk",
+)
+
+
 def activity_list_ordered(*, plan: Plan):
     """The plan's activities in itinerary order: by day, then order_index, then start time."""
-    return PlanActivity.objects.filter(plan=plan).order_by(
-        F("scheduled_date").asc(nulls_last=True),
-        "order_index",
-        F("start_time").asc(nulls_last=True),
-        "pk",
-    )
-
-
-@functools.cache  # one per limit: the code asks for two, never a user
-def _in_order(limit: int | None) -> PreparedQuery[PlanActivity]:
-    return PreparedQuery(lambda plan_id: activity_list_ordered(plan=Plan(pk=plan_id))[:limit], int)
+    return PlanActivity.objects.filter(plan=plan).order_by(*ITINERARY_ORDER)
 
 
 def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanActivity]:
-    """`activity_list_ordered`'s first `limit` rows, each with `plan` set to this plan.
-
-    Through SQL prepared once (config.prepared): the plan page and the API's include read
-    these rows on every request, and building the query cost a quarter of reading them.
-    """
+    """`activity_list_ordered`'s first `limit` rows in one query, each with `plan` set to this
+    plan (read through `plan.activities`), so `activity.plan` costs no query."""
     if limit is not None and limit < 1:
         raise ValueError("limit is a number of rows, at least 1, or None for all of them")
-    rows = _in_order(limit)(plan.pk)
-    for row in rows:
-        row.plan = plan
-    return rows
+    return list(plan.activities.order_by(*ITINERARY_ORDER)[:limit])
 
 
 # Names every activity of a plan at its current state: any insert, delete or write (services

@@ -17,12 +17,12 @@ from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
-from config.reverse import reverse
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
 

@@ -12,9 +12,9 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 
-from config.reverse import reverse
 from plans.documents import plan_data_errors
 from plans.history import IndexedHistoricalRecords
 

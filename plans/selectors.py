@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import functools
-import json
 import secrets
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -33,7 +31,6 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from accounts.models import User, public_name_of
 from activities.selectors import activity_fingerprint_of
-from config.prepared import PreparedQuery
 from plans import permissions
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
 from plans.models import (
@@ -54,7 +51,8 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
     Not being allowed to view is a 404; being allowed to view but not to edit is a
     PermissionDenied (403), so viewers learn why a button is missing.
     """
-    return _plan_allowed(_PLAN_BY_ID.one(pk), user=user, action=action, members_only=False)
+    plan = _plan_by_pk(Plan.objects.all(), pk)
+    return _plan_allowed(plan, user=user, action=action, members_only=False)
 
 
 def plan_get_for_page(*, user, pk: int) -> Plan:
@@ -62,7 +60,11 @@ def plan_get_for_page(*, user, pk: int) -> Plan:
     the plan read in the same query: `activity_digest` (activity_fingerprint, the key of the
     kept itinerary and change list) and `pending_invitations` (the sharing panel's count).
     Two round trips fewer on every view of a plan."""
-    plan = _PLAN_FOR_PAGE.one(pk, timezone.now())
+    for_page = Plan.objects.annotate(
+        activity_digest=activity_fingerprint_of(F("pk")),
+        pending_invitations=_pending_invitations(timezone.now()),
+    )
+    plan = _plan_by_pk(for_page, pk)
     return _plan_allowed(plan, user=user, action="view", members_only=False)
 
 
@@ -73,23 +75,12 @@ _ALLOWED = {
 }
 
 
-# Every plan page and API plan request starts here; prepared, 0.55 ms in-process, not 1.18.
-_PLAN_BY_ID = PreparedQuery(
-    lambda pk: Plan.objects.select_related("user").filter(pk=pk).order_by(), int
-)
-_PLAN_FOR_PAGE = PreparedQuery(
-    lambda pk, now: (
-        Plan.objects.select_related("user")
-        .filter(pk=pk)
-        .order_by()
-        .annotate(
-            activity_digest=activity_fingerprint_of(F("pk")),
-            pending_invitations=_pending_invitations(now),
-        )
-    ),
-    int,
-    dt.datetime,
-)
+def _plan_by_pk(plans: QuerySet[Plan], pk: int) -> Plan | None:
+    """The plan of `plans` with this primary key, with its owner, in one query; or None."""
+    try:
+        return plans.select_related("user").get(pk=pk)
+    except Plan.DoesNotExist:
+        return None
 
 
 def _plan_allowed(plan: Plan | None, *, user, action: str, members_only: bool) -> Plan:
@@ -198,9 +189,6 @@ class PlanSharing(NamedTuple):
     pending_invitations: int
 
 
-_MEMBERS = PreparedQuery(lambda plan_id: plan_members(plan=Plan(pk=plan_id)), int)
-
-
 def _pending_invitations(now: dt.datetime) -> Coalesce:
     """How many invitations to the outer plan row wait for an answer at `now`."""
     return Coalesce(
@@ -217,16 +205,10 @@ def _pending_invitations(now: dt.datetime) -> Coalesce:
 
 
 def plan_sharing(*, plan: Plan) -> PlanSharing:
-    """The co-travellers and the count of open invitations of a plan read by
-    plan_get_for_page, which read the count with the plan.
-
-    The plan page reads them on every view by its owner: the members through SQL prepared
-    once, since building the queryset cost three times what PostgreSQL spends answering it
-    (config.prepared).
-    """
-    members = _MEMBERS(plan.pk)
-    for member in members:
-        member.plan = plan  # as plan.members sets it, so member.plan costs no query
+    """The co-travellers (one query; `member.plan` is this plan, read through `plan.members`)
+    and the count of open invitations of a plan read by plan_get_for_page, which read the
+    count with the plan."""
+    members = list(plan_members(plan=plan))
     return PlanSharing(members=members, pending_invitations=plan.pending_invitations)
 
 
@@ -349,118 +331,9 @@ def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
 
 
 def plan_api_list(*, user) -> QuerySet[Plan]:
-    """Plans the user owns or is a member of, with `viewer_role`, in one query per page."""
+    """Plans the user owns or is a member of, with `viewer_role` and the owner: one query
+    per page (config.pagination counts only a full page)."""
     return Plan.objects.accessible_to(user).with_role(user).select_related("user")
-
-
-class PlanOwner(NamedTuple):
-    pk: int
-    public_name: str
-
-
-class PlanRow(NamedTuple):
-    """A plan of `plan_api_rows`: the attributes PlanSerializer reads, no model instance."""
-
-    pk: int
-    title: str
-    description: str
-    destination: str
-    start_date: dt.date | None
-    end_date: dt.date | None
-    budget: decimal.Decimal | None
-    currency: str
-    status: str
-    is_public: bool
-    share_token: str | None
-    plan_data: dict
-    version: int
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    viewer_role: str
-    user: PlanOwner
-
-
-class AccessiblePlanRows:
-    """`plan_api_list` with its default order and no filter, read as rows: one statement a page.
-
-    Listing "my plans" unfiltered is the API's most frequent call (a client syncing). Through
-    the ORM, building and compiling its query, making model instances and counting in a second
-    query cost about 11 of a 20 ms request on the bench machine; this statement reads the same
-    page, and counts the whole list with a window over the plans' ids, in about 2 ms.
-    Django's Paginator slices and counts it like a queryset, so a page needs no COUNT query.
-    tests/plans/test_api_rows.py keeps its pages equal to the queryset's.
-    """
-
-    model = Plan  # for the filter backends, which leave it as it is (no filter is named)
-    ordered = True  # for Paginator: the order is the list's own, newest change first
-
-    def __init__(self, user: User):
-        self.user = user
-        self._count: int | None = None
-
-    def __getitem__(self, key: slice) -> list[PlanRow]:
-        offset = key.start or 0
-        params = {
-            "user": self.user.pk,
-            "owner": Role.OWNER.value,
-            "offset": offset,
-            "limit": key.stop - offset,
-        }
-        with connection.cursor() as cursor:
-            cursor.execute(_ACCESSIBLE_ROWS_SQL, params)
-            rows = cursor.fetchall()
-        if rows:
-            self._count = rows[0][-1]
-        return [_plan_row(row) for row in rows]
-
-    def count(self) -> int:
-        if self._count is None:
-            self._count = plan_api_list(user=self.user).count()
-        return self._count
-
-
-def plan_api_rows(*, user) -> AccessiblePlanRows:
-    """`plan_api_list` for a request that names no filter and no ordering (see the class)."""
-    return AccessiblePlanRows(user)
-
-
-_PLAN_ROW_FIELDS = PlanRow._fields[1:-2]  # the plan's own columns, after its id
-
-
-def _plan_row(row: tuple) -> PlanRow:
-    *plan, role, owner_id, display_name, first_name, username, _count = row
-    values = dict(zip(("pk", *_PLAN_ROW_FIELDS), plan, strict=True))
-    values["plan_data"] = json.loads(values["plan_data"])
-    owner = PlanOwner(owner_id, public_name_of(display_name, first_name, username))
-    return PlanRow(**values, viewer_role=role, user=owner)
-
-
-# Owned plans, then memberships of plans owned by someone else (an owner's role is always
-# "owner", as `with_role` says): `accessible_to` without the ORM. The window counts that id
-# list before the page is cut, and only the page's rows are read in full. The columns follow
-# PlanRow, then the owner's, then the count.
-_ACCESSIBLE_ROWS_SQL = """
-    WITH mine AS (
-        SELECT id, %(owner)s AS role FROM plans_plan WHERE user_id = %(user)s
-        UNION ALL
-        SELECT m.plan_id, m.role FROM plans_planmember m
-        JOIN plans_plan o ON o.id = m.plan_id
-        WHERE m.user_id = %(user)s AND o.user_id <> %(user)s
-    ), page AS (
-        SELECT mine.id, mine.role, count(*) OVER () AS total
-        FROM mine JOIN plans_plan q ON q.id = mine.id
-        ORDER BY q.updated_at DESC, q.id DESC
-        LIMIT %(limit)s OFFSET %(offset)s
-    )
-    SELECT p.id, p.title, p.description, p.destination, p.start_date, p.end_date, p.budget,
-           p.currency, p.status, p.is_public, p.share_token, p.plan_data, p.version,
-           p.created_at, p.updated_at,
-           page.role, u.id, u.display_name, u.first_name, u.username, page.total
-    FROM page
-    JOIN plans_plan p ON p.id = page.id
-    JOIN accounts_user u ON u.id = p.user_id
-    ORDER BY p.updated_at DESC, p.id DESC
-"""
 
 
 def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
@@ -469,7 +342,8 @@ def plan_get_for_member(*, user, pk: int, action: str = "view") -> Plan:
     The API's /plans/{id}/ shows the whole document (private notes, booking references),
     so it only answers for the owner and members; outsiders use /public/plans/{id}/.
     """
-    return _plan_allowed(_PLAN_BY_ID.one(pk), user=user, action=action, members_only=True)
+    plan = _plan_by_pk(Plan.objects.all(), pk)
+    return _plan_allowed(plan, user=user, action=action, members_only=True)
 
 
 def plan_public_list() -> QuerySet[Plan]:

@@ -14,10 +14,10 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from config.pagination import LargeCountCachingPaginator
-from config.reverse import reverse
 from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
 from plans.documents import plan_data_redacted, plan_notes

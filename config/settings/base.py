@@ -73,8 +73,6 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # Django's {% url %}, memoised per process (config/reverse.py).
-            "builtins": ["config.reverse"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -112,10 +110,10 @@ def database_settings(url: str) -> dict:
 
 # Authentication
 AUTH_USER_MODEL = "accounts.User"
-# Django's and allauth's backends, loading the signed-in user with prepared SQL.
+# Django's (the admin's username sign-in) and allauth's (email sign-in on the site).
 AUTHENTICATION_BACKENDS = [
-    "accounts.backends.ModelBackend",
-    "accounts.backends.AuthenticationBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -133,7 +131,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-SESSION_ENGINE = "accounts.sessions"  # Django's database sessions, read with prepared SQL
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # the session list joins this table
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
@@ -141,7 +139,7 @@ CSRF_COOKIE_HTTPONLY = False
 # in LANGUAGE_CODE whatever its Accept-Language. USE_I18N off makes Django skip the translation
 # lookups that would only ever find the English text (a hundred on an admin page, a tenth of
 # its time); pages are byte for byte the same. Turning it on again needs nothing else: the
-# per-process caches (config.reverse, the admin rows, the itinerary) key on the language.
+# per-process caches (the admin rows, the itinerary) key on the language.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False

@@ -23,7 +23,6 @@ from config.etags import (
     etag_for,
     expected_version,
 )
-from config.filters import names_a_filter
 from config.openapi import errors
 from config.pagination import GalleryPagination
 from plans import permissions, selectors, services
@@ -101,11 +100,7 @@ class PlanListApi(generics.GenericAPIView):
         return selectors.plan_api_list(user=self.request.user)
 
     def get(self, request):
-        if names_a_filter(request, self.filterset_class):
-            plans = self.get_queryset()
-        else:  # the most frequent call, read as rows (see AccessiblePlanRows)
-            plans = selectors.plan_api_rows(user=request.user)
-        page = self.paginate_queryset(self.filter_queryset(plans))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def post(self, request):

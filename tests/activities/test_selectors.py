@@ -11,13 +11,14 @@ from activities.models import PlanActivity
 from activities.selectors import (
     activity_conflicts,
     activity_list_ordered,
+    activity_rows_ordered,
     find_conflicts,
     itinerary_budget_summary,
     itinerary_days,
     plan_budget_summary,
 )
 from tests.activities.conftest import START
-from tests.factories import PlanActivityFactory
+from tests.factories import PlanActivityFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,23 @@ def test_itinerary_budget_from_loaded_activities_equals_the_sql_summary(
 def test_itinerary_budget_without_activities_equals_the_sql_summary(trip):
     in_memory = itinerary_budget_summary(plan=trip, activities=[])
     assert repr(in_memory) == repr(plan_budget_summary(plan=trip))
+
+
+def test_rows_come_in_itinerary_order_with_their_plan_in_one_query(trip, django_assert_num_queries):
+    PlanActivityFactory(plan=trip, scheduled_date=None, order_index=0, title="Someday")
+    PlanActivityFactory(plan=trip, scheduled_date=START, order_index=1, start_time=dt.time(14))
+    PlanActivityFactory(plan=trip, scheduled_date=START, order_index=0)
+    PlanActivityFactory(plan=trip, scheduled_date=DAY2, order_index=0)
+    PlanActivityFactory()  # another plan's
+    expected = [activity.pk for activity in activity_list_ordered(plan=trip)]
+
+    with django_assert_num_queries(1):
+        rows = activity_rows_ordered(plan=trip)
+        assert all(row.plan is trip for row in rows)
+
+    assert [row.pk for row in rows] == expected
+    assert rows[-1].title == "Someday"
+    assert [row.pk for row in activity_rows_ordered(plan=trip, limit=2)] == expected[:2]
+    assert activity_rows_ordered(plan=PlanFactory()) == []
+    with pytest.raises(ValueError, match="at least 1"):
+        activity_rows_ordered(plan=trip, limit=0)

@@ -79,8 +79,7 @@ def test_the_website_gallery_uses_the_same_counts(client, settings):
 # --- every other API list: the page first, a COUNT only for a full page -----------------------
 
 PLANS = "/api/v1/plans/"
-# A filter keeps "my plans" on the queryset, which this paginator counts (unfiltered, the list
-# is read as rows that carry their own count: tests/plans/test_api_rows.py).
+# "My plans", filtered or not, is the queryset this paginator pages and counts.
 ON_THE_QUERYSET = {"status": "draft"}
 
 

@@ -9,6 +9,7 @@ from http import HTTPStatus
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from plans import services as plan_services
 from plans.models import Plan, PlanMember, Role
@@ -419,6 +420,89 @@ def test_page_size_is_capped_at_100():
     assert len(client.get(PLANS, {"page_size": 101}).json()["results"]) == 100
 
 
+TIED = ["Draft", "Dateless", "Published"]
+
+
+@pytest.fixture
+def traveller():
+    """A traveller in Tokyo with every kind of plan the list shows, and some it must not."""
+    me = verified(UserFactory(timezone="Asia/Tokyo"))
+    named = UserFactory(display_name="Ana")
+    first_name_only = UserFactory(display_name="", first_name="Bruno")
+    no_name = UserFactory(username="nameless", display_name="", first_name="")
+
+    PlanFactory(user=me, title="Draft", plan_data={"notes": [{"text": "ü", "private": True}]})
+    PlanFactory(user=me, title="Dateless", start_date=None, end_date=None, budget=None)
+    PlanFactory(user=me, title="Published", status=Plan.Status.PUBLISHED, is_public=True)
+    PlanFactory(user=me, title="Archived", status=Plan.Status.ARCHIVED)
+    PlanFactory(user=me, title="Hidden", moderation_status=Plan.Moderation.HIDDEN)
+    plan_services.share_link_enable(plan=PlanFactory(user=me, title="Shared"))
+    # A membership row on one's own plan: still listed once, as the owner.
+    PlanMemberFactory(plan=PlanFactory(user=me, title="Own, also a member"), user=me)
+    for owner, role in [(named, Role.EDITOR), (first_name_only, Role.VIEWER), (no_name, "viewer")]:
+        PlanMemberFactory(plan=PlanFactory(user=owner), user=me, role=role)
+    PlanFactory(user=named, title="Not mine", status=Plan.Status.PUBLISHED, is_public=True)
+    PlanMemberFactory(plan=PlanFactory(user=named, title="Someone else's"))
+
+    # Equal change times (bulk loads make them): the id breaks the tie. The trigger that
+    # stamps every update is off for this one (DDL, rolled back with the test).
+    same_time = timezone.now() - dt.timedelta(days=1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks, so ALTER may run
+        cursor.execute("ALTER TABLE plans_plan DISABLE TRIGGER plans_plan_updated_at")
+        Plan.objects.filter(title__in=TIED).update(updated_at=same_time)
+        cursor.execute("ALTER TABLE plans_plan ENABLE TRIGGER plans_plan_updated_at")
+    return me
+
+
+def test_my_plans_lists_each_plan_once_with_my_role_and_its_owner(traveller):
+    """Owned plans (hidden and archived too) and plans shared with me, never anyone else's;
+    newest change first, the id breaking ties; times in UTC whatever the profile."""
+    body = client_for(traveller).get(PLANS, {"page_size": 100}).json()
+    titles = [plan["title"] for plan in body["results"]]
+    by_title = {plan["title"]: plan for plan in body["results"]}
+    assert body["count"] == len(titles) == 10
+    assert titles.count("Own, also a member") == 1
+    assert by_title["Own, also a member"]["role"] == Role.OWNER
+    assert {"Hidden", "Archived"} <= set(titles)
+    assert "Not mine" not in by_title
+    assert "Someone else's" not in by_title
+    shared = [plan for plan in body["results"] if plan["owner"]["id"] != traveller.pk]
+    assert sorted(plan["owner"]["name"] for plan in shared) == ["Ana", "Bruno", "nameless"]
+    assert {plan["role"] for plan in shared} == {Role.EDITOR, Role.VIEWER}
+    assert by_title["Shared"]["is_shared"] is True
+    assert by_title["Draft"]["is_shared"] is False
+    assert by_title["Draft"]["plan_data"] == {"notes": [{"text": "ü", "private": True}]}
+    assert by_title["Dateless"]["budget"] is None
+    assert by_title["Draft"]["updated_at"].endswith("Z")
+    assert titles[-3:] == TIED[::-1]  # newest id first
+
+
+@pytest.mark.parametrize("page_size", [1, 3, 4])
+def test_my_plans_pages_cover_the_list_once_in_order(traveller, page_size):
+    client = client_for(traveller)
+    whole = [plan["id"] for plan in client.get(PLANS, {"page_size": 100}).json()["results"]]
+    paged, page, body = [], 1, {"next": True}
+    while body["next"]:
+        body = client.get(PLANS, {"page_size": page_size, "page": page}).json()
+        assert body["count"] == 10
+        paged += [plan["id"] for plan in body["results"]]
+        page += 1
+    assert paged == whole
+    assert (
+        client.get(PLANS, {"page_size": page_size, "page": page}).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+
+
+def test_an_empty_list_is_a_page_and_query_string_rules_apply(traveller):
+    empty = client_for(UserFactory()).get(PLANS).json()
+    assert empty == {"count": 0, "next": None, "previous": None, "results": []}
+    response = client_for(traveller).get(f"{PLANS}?page=1&page=2")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {"page": ["Give this parameter only once."]}
+
+
 @pytest.mark.parametrize("rows", [1, 30])
 def test_list_and_detail_query_counts_do_not_grow(rows, django_assert_num_queries):
     """The same number of queries for 1 and 30 plans of each kind."""
@@ -561,7 +645,7 @@ def test_public_gallery_lists_only_public_published_plans_redacted():
         assert owner.email not in text
     assert item.json()["owner"] == {"id": owner.pk, "name": owner.public_name}
     hidden = PlanFactory(user=owner)
-    assert anonymous.get(f"/api/v1/public/plans/{hidden.pk}/").status_code == 404
+    assert anonymous.get(f"/api/v1/public/plans/{hidden.pk}/").status_code == HTTPStatus.NOT_FOUND
 
 
 def test_public_gallery_has_no_document_containment_filter():
