@@ -14,7 +14,11 @@ from django.utils import timezone
 from accounts.models import ApiToken, User, UserSession
 from accounts.services import token_hash
 from config.prepared import PreparedQuery
-from config.representation import isoformat
+
+
+def isoformat(value: dt.date | dt.time | None) -> str | None:
+    """ISO 8601 as the export writes dates, times and datetimes; None stays None."""
+    return None if value is None else value.isoformat()
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:

@@ -378,6 +378,10 @@ class PlanOwner(NamedTuple):
     pk: int
     public_name: str
 
+    @property
+    def id(self) -> int:  # read by the serializers' declared `id` fields, as on a model
+        return self.pk
+
 
 class PlanRow(NamedTuple):
     """A plan of `plan_api_rows`: the attributes PlanSerializer reads, no model instance."""
@@ -399,6 +403,10 @@ class PlanRow(NamedTuple):
     updated_at: dt.datetime
     viewer_role: str
     user: PlanOwner
+
+    @property
+    def id(self) -> int:
+        return self.pk
 
 
 class AccessiblePlanRows:
