@@ -71,6 +71,21 @@ def _plans():
     return owner, full, bare
 
 
+def _full_plan_fields(full: Plan) -> dict:
+    """What the owner's and the outsider's views of `_plans()`'s full plan both start with."""
+    return {
+        "id": full.pk,
+        "title": "Lisbon",
+        "description": "Tiles and trams.",
+        "destination": "Lisbon",
+        "start_date": "2030-06-01",
+        "end_date": "2030-06-05",
+        "budget": "1234.50",
+        "currency": "EUR",
+        "status": "published",
+    }
+
+
 @pytest.mark.parametrize("zone", list(WRITTEN))
 def test_plan_payload(zone):
     """Owner, editor, viewer and an empty plan: every key, every format."""
@@ -82,15 +97,7 @@ def test_plan_payload(zone):
     _stamped(Plan, bare.pk)
     stamp = WRITTEN[zone]
     expected = {
-        "id": full.pk,
-        "title": "Lisbon",
-        "description": "Tiles and trams.",
-        "destination": "Lisbon",
-        "start_date": "2030-06-01",
-        "end_date": "2030-06-05",
-        "budget": "1234.50",
-        "currency": "EUR",
-        "status": "published",
+        **_full_plan_fields(full),
         "is_public": True,
         "is_shared": True,
         "plan_data": {
@@ -166,15 +173,7 @@ def test_public_plan_payload(zone):
     _stamped(Plan, full.pk)
     stamp = WRITTEN[zone]
     plan_part = {
-        "id": full.pk,
-        "title": "Lisbon",
-        "description": "Tiles and trams.",
-        "destination": "Lisbon",
-        "start_date": "2030-06-01",
-        "end_date": "2030-06-05",
-        "budget": "1234.50",
-        "currency": "EUR",
-        "status": "published",
+        **_full_plan_fields(full),
         "plan_data": {
             "preferences": {"travel_style": "food", "pace": "relaxed"},
             "notes": [{"text": "Bring tiles", "private": False}],
