@@ -143,8 +143,9 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     The section holds forms, and each viewer must get their own CSRF token in them. So it is
     kept as the HTML between the places where the token goes: rendered once with a one-off
     slot (_token_slot) as the token and cut at the slots, then on every view the pieces are
-    joined with the viewer's token. Text in the page is never searched or replaced. Outside
-    a request (no token to give) and above ITINERARY_CACHE_MAX_KB, it is rendered each time.
+    joined with the viewer's token. The slot cannot occur in anything a traveller typed, and
+    no view searches or replaces text in the kept HTML. Outside a request (no token to give)
+    and above ITINERARY_CACHE_MAX_KB, the section is rendered each time.
     """
     section = context.template.engine.get_template(ITINERARY_TEMPLATE)
 
