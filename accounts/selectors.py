@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -11,7 +12,11 @@ from django.utils import timezone
 
 from accounts.models import ApiToken, User, UserSession
 from accounts.services import token_hash
-from config.representation import isoformat
+
+
+def isoformat(value: dt.date | dt.time | None) -> str | None:
+    """ISO 8601 as the export writes dates, times and datetimes; None stays None."""
+    return None if value is None else value.isoformat()
 
 
 def token_list(*, user: User) -> QuerySet[ApiToken]:

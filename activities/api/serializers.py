@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
 from activities.services import EDITABLE_FIELDS
-from config.representation import decimal_text, iso_datetime, isoformat
 from plans.api.serializers import PlanDataField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
@@ -26,6 +24,14 @@ class MetadataField(serializers.JSONField):
         if not isinstance(data, dict):
             raise serializers.ValidationError("must be of type object")
         return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class RedactedMetadataField(serializers.JSONField):
+    """An activity's metadata as outsiders see it (the selectors' redaction rule)."""
+
+    def to_representation(self, value) -> dict:
+        return activity_metadata_redacted(value)
 
 
 @extend_schema_field(
@@ -60,33 +66,6 @@ class ActivityModelSerializer(serializers.ModelSerializer):
 ACTIVITY_FIELDS = list(EDITABLE_FIELDS)
 
 
-def activity_representation(activity: PlanActivity, zone) -> dict:
-    """ActivitySerializer's output, written by hand (config.representation says why)."""
-    return {
-        "id": activity.pk,
-        "plan": activity.plan_id,
-        "title": activity.title,
-        "description": activity.description,
-        "activity_type": str(activity.activity_type),
-        "location_name": activity.location_name,
-        "latitude": decimal_text(activity.latitude, 8),
-        "longitude": decimal_text(activity.longitude, 8),
-        "address": activity.address,
-        "scheduled_date": isoformat(activity.scheduled_date),
-        "start_time": isoformat(activity.start_time),
-        "end_time": isoformat(activity.end_time),
-        "duration_minutes": activity.duration_minutes,
-        "estimated_cost": decimal_text(activity.estimated_cost, 2),
-        "actual_cost": decimal_text(activity.actual_cost, 2),
-        "metadata": activity.metadata,
-        "is_completed": activity.is_completed,
-        "order_index": activity.order_index,
-        "version": activity.version,
-        "created_at": iso_datetime(activity.created_at, zone),
-        "updated_at": iso_datetime(activity.updated_at, zone),
-    }
-
-
 class ActivitySerializer(ActivityModelSerializer):
     """An activity as the plan's owner and members see it."""
 
@@ -106,9 +85,6 @@ class ActivitySerializer(ActivityModelSerializer):
         ]
         read_only_fields = ["order_index", "version", "created_at", "updated_at"]
 
-    def to_representation(self, activity: PlanActivity) -> dict:
-        return activity_representation(activity, timezone.get_current_timezone())
-
 
 # A plan read with ?include=activities holds at most this many (the activities list's page max).
 INCLUDED_ACTIVITIES = 100
@@ -118,12 +94,14 @@ class PlanWithActivitiesSerializer(PlanSerializer):
     """A plan, and with `?include=activities` its first activities in itinerary order.
 
     The two extra fields are optional (not read-only) so the schema says a plan read without
-    `include` has neither. The view passes the activities in the context, read in one query.
+    `include` has neither.
     """
 
+    # The view sets both on the plan: the activities read in one query, the next page's URL.
     activities = ActivitySerializer(
         many=True,
         required=False,
+        source="included_activities",
         help_text=(
             "Only with `?include=activities`: the plan's activities in itinerary order, at "
             f"most {INCLUDED_ACTIVITIES}; `activities_next` then lists the rest."
@@ -140,16 +118,6 @@ class PlanWithActivitiesSerializer(PlanSerializer):
 
     class Meta(PlanSerializer.Meta):
         fields = [*PlanSerializer.Meta.fields, "activities", "activities_next"]
-
-    def to_representation(self, plan: Plan) -> dict:
-        data = super().to_representation(plan)
-        if "activities" in self.context:
-            zone = timezone.get_current_timezone()
-            data["activities"] = [
-                activity_representation(activity, zone) for activity in self.context["activities"]
-            ]
-            data["activities_next"] = self.context["activities_next"]
-        return data
 
 
 class EditablePlanField(serializers.PrimaryKeyRelatedField):
@@ -183,7 +151,7 @@ class ActivityUpdateSerializer(ActivitySerializer):
 class PublicActivitySerializer(ActivityModelSerializer):
     """An activity as anyone may see it: no booking, actual cost or completion."""
 
-    metadata = serializers.SerializerMethodField()
+    metadata = RedactedMetadataField(read_only=True)
 
     class Meta:
         model = PlanActivity
@@ -206,10 +174,6 @@ class PublicActivitySerializer(ActivityModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field({"type": "object", "additionalProperties": True})
-    def get_metadata(self, activity: PlanActivity) -> dict:
-        return activity_metadata_redacted(activity.metadata)
-
 
 class PublicPlanDetailSerializer(PublicPlanSerializer):
     """A shared or public plan with its itinerary, redacted."""
@@ -219,13 +183,6 @@ class PublicPlanDetailSerializer(PublicPlanSerializer):
     class Meta(PublicPlanSerializer.Meta):
         fields = [*PublicPlanSerializer.Meta.fields, "activities"]
         read_only_fields = fields
-
-    def to_representation(self, plan) -> dict:
-        field = self.fields["activities"]
-        return {
-            **super().to_representation(plan),
-            "activities": field.to_representation(field.get_attribute(plan)),
-        }
 
 
 class ReorderDaySerializer(serializers.Serializer):

@@ -130,11 +130,9 @@ class PlanDetailApi(plan_views.PlanDetailApi):
             rest = request.build_absolute_uri(f"{url}?page=2&page_size={INCLUDED_ACTIVITIES}")
 
         def body() -> dict:
-            context = {
-                **self.get_serializer_context(),
-                "activities": activities,
-                "activities_next": rest,
-            }
+            plan.included_activities = activities
+            plan.activities_next = rest
+            context = self.get_serializer_context()
             return PlanWithActivitiesSerializer(plan, context=context).data
 
         # Over every row read, the one past the page too: its coming or going changes

@@ -16,11 +16,13 @@ of the plan page's render time.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template.defaultfilters import join, linebreaksbr, urlencode
@@ -28,6 +30,8 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
+from django.utils.translation import get_language
 
 from activities.forms import day_choices
 from activities.models import PlanActivity
@@ -39,7 +43,6 @@ from activities.selectors import (
     group_by_day,
     itinerary_budget_summary,
 )
-from plans.templatetags.fragments import render_kept
 from plans.templatetags.money import money
 
 register = template.Library()
@@ -110,39 +113,70 @@ def _options(choices, selected: str | None = None) -> SafeString:
 ITINERARY_TEMPLATE = "activities/_plan_itinerary.html"
 
 
+def _has_csrf_token(context) -> bool:
+    token = context.get("csrf_token")
+    return bool(token) and token != "NOTPROVIDED"  # noqa: S105 (Django's "no token" marker)
+
+
+def _token_slot() -> SafeString:
+    """What the section is rendered with as its CSRF token when it is rendered to be kept.
+
+    Random per render, so no text a traveller typed can name it; and it starts with "<",
+    which text never contains once escaped, so it can only stand where the template wrote a
+    token. Safe, so `{% csrf_token %}` writes it as it is.
+    """
+    return mark_safe(f"<csrf-token-slot {secrets.token_hex(16)}>")  # noqa: S308 (no user text)
+
+
 @register.simple_tag(takes_context=True)
 def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     """The itinerary section (ITINERARY_TEMPLATE), rendered once per state of what it shows.
 
-    It was two thirds of the plan page's time, and most views of a plan find it unchanged.
-    The key names everything the section reads: the plan at its `updated_at` (a trigger sets
-    it on every write), its activities' digest, what the viewer may do, the page's path (the
-    forms' `next`); render_kept (`{% fragment %}`'s mechanism) adds the language and time zone
-    and puts the request's own CSRF token in. Entries are per process (the `itinerary`
-    cache), bounded in number and size, and expire, so they never pile up.
+    It was two thirds of the plan page's time, and most views of a plan find it unchanged,
+    so it is kept in the `itinerary` cache under a key naming everything the section reads:
+    the plan at its `updated_at` (a trigger moves it on every write to the plan), its
+    activities' digest, what the viewer may do (`can_edit` is the only permission it reads),
+    the share link it was opened by, the page's path (the forms' `next` and the planner's
+    undo), the language and the time zone. A settings change empties the cache. Entries are
+    per process, bounded in number and size, and expire, so they never pile up.
+
+    The section holds forms, and each viewer must get their own CSRF token in them. So it is
+    kept as the HTML between the places where the token goes: rendered once with a one-off
+    slot (_token_slot) as the token and cut at the slots, then on every view the pieces are
+    joined with the viewer's token. The slot cannot occur in anything a traveller typed, and
+    no view searches or replaces text in the kept HTML. Outside a request (no token to give)
+    and above ITINERARY_CACHE_MAX_KB, the section is rendered each time.
     """
-    vary_on = [
-        plan.pk,
-        plan.updated_at.isoformat(),
-        activity_fingerprint(plan=plan),
-        bool(can_edit),
-        share_token or "",
-        context["request"].get_full_path(),
-    ]
     section = context.template.engine.get_template(ITINERARY_TEMPLATE)
 
-    def render(context) -> SafeString:
-        with context.push(plan=plan, can_edit=can_edit, share_token=share_token):
+    def render(**values) -> SafeString:
+        with context.push(plan=plan, can_edit=can_edit, share_token=share_token, **values):
             return section.render(context)
 
-    return render_kept(
-        context,
+    if not _has_csrf_token(context):
+        return render()
+    key = make_template_fragment_key(
         "itinerary",
-        vary_on,
-        render,
-        cache="itinerary",
-        max_bytes=settings.ITINERARY_CACHE_MAX_KB * 1024,  # plans have no activity cap
+        [
+            plan.pk,
+            plan.updated_at.isoformat(),
+            activity_fingerprint(plan=plan),
+            bool(can_edit),
+            share_token or "",
+            context["request"].get_full_path(),
+            get_language(),
+            get_current_timezone_name(),
+        ],
     )
+    kept = caches["itinerary"]
+    pieces = kept.get(key)
+    if pieces is None:
+        slot = _token_slot()
+        pieces = render(csrf_token=slot).split(slot)
+        if sum(map(len, pieces)) <= settings.ITINERARY_CACHE_MAX_KB * 1024:
+            kept.set(key, pieces)  # plans have no cap on activities: big ones are not kept
+    token = conditional_escape(context["csrf_token"])  # as {% csrf_token %} writes it
+    return mark_safe(token.join(pieces))  # noqa: S308 (pieces of a rendered, escaped template)
 
 
 @receiver(setting_changed)
@@ -239,9 +273,9 @@ class _RowPage:
 
 def _csrf_input(context) -> str:
     """What `{% csrf_token %}` writes, from the same context variable."""
-    token = context.get("csrf_token")
-    if not token or token == "NOTPROVIDED":  # noqa: S105 (Django's marker for "no token")
+    if not _has_csrf_token(context):
         return ""
+    token = context["csrf_token"]
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 

@@ -290,8 +290,8 @@ MAP_TILE_ATTRIBUTION = env.str(
 # rendered itineraries (activities.templatetags.itinerary.plan_itinerary), about 3 KB per
 # activity each, keyed by the state they show, so an entry is never stale, only unused.
 # Entries and their size are capped (an itinerary over the size is rendered each time):
-# at most 100 x 512 KB per web process. `fragments` holds the parts of pages that
-# {% fragment %} keeps (plans.templatetags.fragments), a few KB each, keyed the same way.
+# at most 100 x 512 KB per web process. `fragments` holds the parts of the plan page that
+# hold no form and are kept with {% cache ... using="fragments" %}, a few KB each.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "itinerary": {
@@ -303,7 +303,6 @@ CACHES = {
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
-        "TIMEOUT": env.int("FRAGMENT_CACHE_SECONDS", default=600),
         "OPTIONS": {"MAX_ENTRIES": env.int("FRAGMENT_CACHE_ENTRIES", default=2000)},
     },
 }

@@ -4,38 +4,13 @@ from __future__ import annotations
 
 import json
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.representation import decimal_text, iso_datetime, isoformat
 from plans.documents import PLAN_DATA_SCHEMA, plan_data_redacted
 from plans.models import Plan, PlanMember, Role
 
 MAX_ID = 2**63 - 1
-
-
-# Plans are the API's hot read path (lists of 20 to 100), so their serializers write the
-# representation by hand (config.representation says why). The declared fields still give the
-# schema and validate input; tests compare the two.
-
-
-def _owner(user) -> dict:
-    return {"id": user.pk, "name": user.public_name}
-
-
-def _plan_common(plan: Plan, zone) -> dict:
-    return {
-        "id": plan.pk,
-        "title": plan.title,
-        "description": plan.description,
-        "destination": plan.destination,
-        "start_date": isoformat(plan.start_date),
-        "end_date": isoformat(plan.end_date),
-        "budget": decimal_text(plan.budget, 2),
-        "currency": plan.currency,
-        "status": str(plan.status),
-    }
 
 
 def _plan_data_schema() -> dict:
@@ -59,6 +34,14 @@ class PlanDataField(serializers.JSONField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class RedactedPlanDataField(serializers.JSONField):
+    """The plan document as outsiders see it; redaction is the document module's rule."""
+
+    def to_representation(self, value) -> dict:
+        return plan_data_redacted(value)
+
+
 class OwnerSerializer(serializers.Serializer):
     """Who owns a plan, as other travellers see them: never the email address."""
 
@@ -76,6 +59,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="Your role on this plan.",
     )
+    # A method, not a field with source="share_token": DRF writes a None source as null.
     is_shared = serializers.SerializerMethodField(help_text="Whether a share link is active.")
     plan_data = PlanDataField(required=False)
 
@@ -119,27 +103,12 @@ class PlanSerializer(serializers.ModelSerializer):
     def get_is_shared(self, plan: Plan) -> bool:
         return bool(plan.share_token)
 
-    def to_representation(self, plan: Plan) -> dict:
-        zone = timezone.get_current_timezone()
-        role = plan.viewer_role
-        return {
-            **_plan_common(plan, zone),
-            "is_public": plan.is_public,
-            "is_shared": self.get_is_shared(plan),
-            "plan_data": plan.plan_data,
-            "owner": _owner(plan.user),
-            "role": None if role is None else str(role),
-            "version": plan.version,
-            "created_at": iso_datetime(plan.created_at, zone),
-            "updated_at": iso_datetime(plan.updated_at, zone),
-        }
-
 
 class PublicPlanSerializer(serializers.ModelSerializer):
     """A plan as anyone may see it: the redacted document, the owner's public name only."""
 
     owner = OwnerSerializer(source="user", read_only=True)
-    plan_data = serializers.SerializerMethodField()
+    plan_data = RedactedPlanDataField(read_only=True)
 
     class Meta:
         model = Plan
@@ -159,21 +128,6 @@ class PublicPlanSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-    @extend_schema_field({"type": "object", "additionalProperties": True})
-    def get_plan_data(self, plan: Plan) -> dict:
-        # Redaction is the document module's rule; this only picks the outsider's view.
-        return plan_data_redacted(plan.plan_data)
-
-    def to_representation(self, plan: Plan) -> dict:
-        zone = timezone.get_current_timezone()
-        return {
-            **_plan_common(plan, zone),
-            "plan_data": self.get_plan_data(plan),
-            "owner": _owner(plan.user),
-            "created_at": iso_datetime(plan.created_at, zone),
-            "updated_at": iso_datetime(plan.updated_at, zone),
-        }
 
 
 class ShareLinkRequestSerializer(serializers.Serializer):

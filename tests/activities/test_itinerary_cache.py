@@ -1,7 +1,8 @@
 """The itinerary is rendered once per state of the plan and its activities, then reused.
 
-Whatever changes the plan or an activity, the next view shows it; each visitor still gets
-their own CSRF token and only the controls their role allows.
+Whatever changes the plan, an activity or what the viewer may do, the next view shows it as a
+fresh render would; each visitor still gets their own CSRF token and only the controls their
+role allows.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from django.utils import timezone
 
 from activities.models import PlanActivity
 from activities.templatetags.itinerary import ITINERARY_TEMPLATE
-from plans.services import plan_update, share_link_enable
-from plans.templatetags.fragments import CSRF_PLACEHOLDER
+from plans.models import PlanMember, Role
+from plans.services import member_change_role, member_remove, plan_update, share_link_enable
 from tests.activities.conftest import START
 from tests.activities.test_views import send, write_requests
 from tests.factories import PlanActivityFactory
@@ -153,8 +154,9 @@ def test_each_visitor_gets_a_working_csrf_token_of_their_own(trip, day1, user, e
     response = editor_client.get(url)
     assert not rendered_itinerary(response)
     html = response.content.decode()
-    assert CSRF_PLACEHOLDER not in html
-    token = TOKEN.findall(itinerary(html))[0]
+    tokens = set(TOKEN.findall(html))
+    assert len(tokens) == 1  # the itinerary's forms carry the same token as the page's others
+    token = tokens.pop()
     complete = reverse("activities:complete", kwargs={"plan_pk": trip.pk, "pk": day1[0].pk})
     posted = editor_client.post(complete, {"csrfmiddlewaretoken": token, "completed": "1"})
     assert posted.status_code == HTTPStatus.FOUND
@@ -174,6 +176,30 @@ def test_readers_never_get_the_editors_controls(client, user, trip, day1, viewer
         assert "Quick add" not in section
         assert "draggable" not in section
         assert 'method="post"' not in section
+
+
+def test_permission_changes_show_on_the_next_view(client, user, trip, day1, viewer):
+    """A viewer made editor gets the controls on their next view, and loses them when made
+    viewer again; a removed member gets 404. Each view is what a fresh render shows."""
+    url = trip.get_absolute_url()
+    owner = Client()
+    owner.force_login(user)
+    owner.get(url)  # the editor's itinerary is kept
+    client.force_login(viewer)
+    assert "Quick add" not in itinerary(page(client.get(url)))
+    member = PlanMember.objects.get(plan=trip, user=viewer)
+    member_change_role(member=member, role=Role.EDITOR)
+    section = itinerary(page(client.get(url)))
+    assert "Quick add" in section
+    assert section == itinerary_rendered_afresh(client, url)
+    client.get(url)  # kept again
+    member_change_role(member=member, role=Role.VIEWER)
+    section = itinerary(page(client.get(url)))
+    assert "Quick add" not in section
+    assert 'method="post"' not in section
+    assert section == itinerary_rendered_afresh(client, url)
+    member_remove(member=member)
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_a_settings_change_drops_rendered_itineraries(client, user, trip, day1, settings):

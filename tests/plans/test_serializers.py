@@ -1,4 +1,8 @@
-"""The plan serializers' hand-written representations say exactly what DRF's fields would."""
+"""The API's shape: whole payloads of plans and activities, in the traveller's time zone.
+
+Dates are ISO 8601, decimals strings with their places, datetimes in the current time zone
+with UTC written as Z, times with microseconds only when set; keys come in the fields' order.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,46 @@ import decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework import serializers
 
 from activities.api.serializers import ActivitySerializer, PublicPlanDetailSerializer
 from activities.models import PlanActivity
 from activities.selectors import plan_shared_activities
 from plans import selectors
 from plans.api.serializers import PlanSerializer, PublicPlanSerializer
-from plans.models import Role
+from plans.models import Plan, Role
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-ZONES = ["UTC", "Asia/Kathmandu", "America/St_Johns"]
+STAMP = dt.datetime(2030, 1, 2, 3, 4, 5, 678000, tzinfo=dt.UTC)
+# STAMP as DRF's DateTimeField writes it in each zone.
+WRITTEN = {
+    "UTC": "2030-01-02T03:04:05.678000Z",
+    "Asia/Kathmandu": "2030-01-02T08:49:05.678000+05:45",
+    "America/St_Johns": "2030-01-01T23:34:05.678000-03:30",
+}
 
 
-def _generic(serializer, instance) -> dict:
-    """DRF's own field-by-field representation, which the hand-written one must equal."""
-    return dict(serializers.Serializer.to_representation(serializer, instance))
+def _stamped(model, pk: int) -> None:
+    model.objects.filter(pk=pk).update(created_at=STAMP, updated_at=STAMP)
+
+
+def _read(plan: Plan) -> Plan:
+    """The plan as read, its `updated_at` (which a database trigger sets) put at STAMP."""
+    plan.updated_at = STAMP
+    return plan
 
 
 def _plans():
     owner = UserFactory(display_name="Ana", first_name="Ana Maria")
     full = PlanFactory(
         user=owner,
+        title="Lisbon",
         description="Tiles and trams.",
-        budget=decimal.Decimal("1234.50"),
+        destination="Lisbon",
+        start_date=dt.date(2030, 6, 1),
+        end_date=dt.date(2030, 6, 5),
+        budget=decimal.Decimal("1234.5"),
         currency="EUR",
         status="published",
         is_public=True,
@@ -43,7 +61,9 @@ def _plans():
         },
     )
     bare = PlanFactory(
-        user=UserFactory(display_name="", first_name=""),
+        user=UserFactory(username="bare", display_name="", first_name=""),
+        title="Somewhere",
+        destination="",
         start_date=None,
         end_date=None,
         budget=None,
@@ -51,53 +71,155 @@ def _plans():
     return owner, full, bare
 
 
-@pytest.mark.parametrize("zone", ZONES)
-def test_plan_serializer_writes_what_its_fields_would(zone):
-    """Owner, editor, viewer; full and empty plans; in the traveller's own time zone."""
+def _full_plan_fields(full: Plan) -> dict:
+    """What the owner's and the outsider's views of `_plans()`'s full plan both start with."""
+    return {
+        "id": full.pk,
+        "title": "Lisbon",
+        "description": "Tiles and trams.",
+        "destination": "Lisbon",
+        "start_date": "2030-06-01",
+        "end_date": "2030-06-05",
+        "budget": "1234.50",
+        "currency": "EUR",
+        "status": "published",
+    }
+
+
+@pytest.mark.parametrize("zone", list(WRITTEN))
+def test_plan_payload(zone):
+    """Owner, editor, viewer and an empty plan: every key, every format."""
     owner, full, bare = _plans()
     editor, viewer = UserFactory(), UserFactory()
     PlanMemberFactory(plan=full, user=editor, role=Role.EDITOR)
     PlanMemberFactory(plan=full, user=viewer, role=Role.VIEWER)
-    looked_up = [
-        selectors.plan_get_for_member(user=owner, pk=full.pk),
-        selectors.plan_get_for_member(user=editor, pk=full.pk),
-        selectors.plan_get_for_member(user=viewer, pk=full.pk),
-        selectors.plan_get_for_member(user=bare.user, pk=bare.pk),
-        *selectors.plan_api_list(user=owner),
-    ]
-    # A budget set in memory (not read back from NUMERIC) is still written with two decimals.
-    unsaved = selectors.plan_get_for_member(user=owner, pk=full.pk)
-    unsaved.budget = decimal.Decimal("900")
+    _stamped(Plan, full.pk)
+    _stamped(Plan, bare.pk)
+    stamp = WRITTEN[zone]
+    expected = {
+        **_full_plan_fields(full),
+        "is_public": True,
+        "is_shared": True,
+        "plan_data": {
+            "preferences": {"travel_style": "food", "pace": "relaxed"},
+            "notes": [{"text": "Late check-out?", "private": True}, {"text": "Bring tiles"}],
+        },
+        "owner": {"id": owner.pk, "name": "Ana"},
+        "role": "owner",
+        "version": 1,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
     with timezone.override(zone):
-        for plan in [*looked_up, unsaved]:
-            serializer = PlanSerializer(plan)
-            assert serializer.data == _generic(serializer, plan)
-    assert PlanSerializer(unsaved).data["budget"] == "900.00"
+        for user, role in [(owner, "owner"), (editor, "editor"), (viewer, "viewer")]:
+            data = PlanSerializer(_read(selectors.plan_get_for_member(user=user, pk=full.pk))).data
+            assert data == {**expected, "role": role}
+            assert list(data) == list(expected)
+        listed = [_read(plan) for plan in selectors.plan_api_list(user=owner)]
+        listed = PlanSerializer(listed, many=True).data
+        assert listed == [expected]
+        empty = selectors.plan_get_for_member(user=bare.user, pk=bare.pk)
+        empty = PlanSerializer(_read(empty)).data
+    assert empty == {
+        "id": bare.pk,
+        "title": "Somewhere",
+        "description": "",
+        "destination": "",
+        "start_date": None,
+        "end_date": None,
+        "budget": None,
+        "currency": "EUR",
+        "status": "draft",
+        "is_public": False,
+        "is_shared": False,
+        "plan_data": {},
+        "owner": {"id": bare.user.pk, "name": "bare"},
+        "role": "owner",
+        "version": 1,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
-@pytest.mark.parametrize("zone", ZONES)
-def test_public_serializers_write_what_their_fields_would(zone):
-    """The outsider's view, redacted, with and without the itinerary."""
-    _, full, bare = _plans()
-    PlanActivityFactory(plan=full, title="Tram 28", estimated_cost=decimal.Decimal("3.10"))
-    PlanActivityFactory(plan=full, title="Pastéis", start_time=dt.time(16, 30))
+def test_budget_set_in_memory_keeps_two_decimals():
+    """A budget not read back from NUMERIC is still written with its two places."""
+    owner, full, _ = _plans()
+    plan = selectors.plan_get_for_member(user=owner, pk=full.pk)
+    plan.budget = decimal.Decimal("900")
+    assert PlanSerializer(plan).data["budget"] == "900.00"
+
+
+@pytest.mark.parametrize("zone", list(WRITTEN))
+def test_public_plan_payload(zone):
+    """The outsider's view: redacted document, public name, redacted itinerary."""
+    owner, full, _ = _plans()
+    tram = PlanActivityFactory(
+        plan=full,
+        title="Tram 28",
+        scheduled_date=dt.date(2030, 6, 1),
+        estimated_cost=decimal.Decimal("3.1"),
+        actual_cost=decimal.Decimal("3.10"),
+        is_completed=True,
+        metadata={"tags": ["tram"], "booking_info": {"reference": "X1"}, "extra": {"a": 1}},
+        order_index=0,
+    )
+    cafe = PlanActivityFactory(
+        plan=full,
+        title="Pastéis",
+        scheduled_date=dt.date(2030, 6, 1),
+        start_time=dt.time(16, 30),
+        order_index=1,
+    )
+    _stamped(Plan, full.pk)
+    stamp = WRITTEN[zone]
+    plan_part = {
+        **_full_plan_fields(full),
+        "plan_data": {
+            "preferences": {"travel_style": "food", "pace": "relaxed"},
+            "notes": [{"text": "Bring tiles", "private": False}],
+        },
+        "owner": {"id": owner.pk, "name": "Ana"},
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+
+    def public_activity(activity, **values) -> dict:
+        return {
+            "id": activity.pk,
+            "title": activity.title,
+            "description": "",
+            "activity_type": "attraction",
+            "location_name": "",
+            "latitude": None,
+            "longitude": None,
+            "address": "",
+            "scheduled_date": "2030-06-01",
+            "start_time": None,
+            "end_time": None,
+            "duration_minutes": None,
+            "estimated_cost": None,
+            "metadata": {},
+            "order_index": activity.order_index,
+            **values,
+        }
+
     with timezone.override(zone):
-        for plan in (full, bare):
-            serializer = PublicPlanSerializer(plan)
-            assert serializer.data == _generic(serializer, plan)
-            plan.shared_activities = list(plan_shared_activities(plan=plan))
-            detail = PublicPlanDetailSerializer(plan)
-            assert detail.data == _generic(detail, plan)
-    notes = PublicPlanSerializer(full).data["plan_data"]["notes"]
-    assert notes == [{"text": "Bring tiles", "private": False}]
-    assert [a["title"] for a in PublicPlanDetailSerializer(full).data["activities"]] == [
-        "Tram 28",
-        "Pastéis",
-    ]
+        plan = _read(selectors.plan_get_public(pk=full.pk))
+        assert PublicPlanSerializer(plan).data == plan_part
+        plan.shared_activities = list(plan_shared_activities(plan=plan))
+        detail = PublicPlanDetailSerializer(plan).data
+    assert detail == {
+        **plan_part,
+        "activities": [
+            public_activity(tram, estimated_cost="3.10", metadata={"tags": ["tram"]}),
+            public_activity(cafe, start_time="16:30:00"),
+        ],
+    }
+    assert list(detail) == [*plan_part, "activities"]
 
 
-@pytest.mark.parametrize("zone", ZONES)
-def test_activity_serializer_writes_what_its_fields_would(zone):
+@pytest.mark.parametrize("zone", list(WRITTEN))
+def test_activity_payload(zone):
     """Every field set (odd decimals, a time with microseconds), and every optional one empty;
     read back from the database and as built in memory."""
     plan = PlanFactory()
@@ -118,20 +240,66 @@ def test_activity_serializer_writes_what_its_fields_would(zone):
         actual_cost=decimal.Decimal("14.5"),
         metadata={"tags": ["art"]},
         is_completed=True,
+        order_index=0,
     )
     bare = PlanActivityFactory(
         plan=plan,
+        title="Later",
+        activity_type="other",
         scheduled_date=None,
-        start_time=None,
-        end_time=None,
-        duration_minutes=None,
-        estimated_cost=None,
-        actual_cost=None,
-        latitude=None,
-        longitude=None,
+        order_index=0,
     )
+    stamp = WRITTEN[zone]
+    expected_full = {
+        "id": full.pk,
+        "plan": plan.pk,
+        "title": "Gulbenkian",
+        "description": "Art & gardens",
+        "activity_type": "attraction",
+        "location_name": "Museum",
+        "latitude": "38.73720000",
+        "longitude": "-9.15445678",
+        "address": "Av. de Berna 45A",
+        "scheduled_date": "2030-06-02",
+        "start_time": "09:30:00",
+        "end_time": "12:00:05.000250",
+        "duration_minutes": 150,
+        "estimated_cost": "15.00",
+        "actual_cost": "14.50",
+        "metadata": {"tags": ["art"]},
+        "is_completed": True,
+        "order_index": 0,
+        "version": 1,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
+    expected_bare = {
+        **expected_full,
+        "id": bare.pk,
+        "title": "Later",
+        "description": "",
+        "activity_type": "other",
+        "location_name": "",
+        "latitude": None,
+        "longitude": None,
+        "address": "",
+        "scheduled_date": None,
+        "start_time": None,
+        "end_time": None,
+        "duration_minutes": None,
+        "estimated_cost": None,
+        "actual_cost": None,
+        "metadata": {},
+        "is_completed": False,
+    }
+    # As built in memory (the response to a create), with the stamp set on the instance.
+    for activity in (full, bare):
+        activity.created_at = activity.updated_at = STAMP
     with timezone.override(zone):
-        for activity in [full, bare, *PlanActivity.objects.filter(plan=plan)]:
-            serializer = ActivitySerializer(activity)
-            assert serializer.data == _generic(serializer, activity)
-            assert list(serializer.data) == list(serializer.fields)
+        in_memory = [ActivitySerializer(a).data for a in (full, bare)]
+        _stamped(PlanActivity, full.pk)
+        _stamped(PlanActivity, bare.pk)
+        read = ActivitySerializer(PlanActivity.objects.filter(plan=plan), many=True).data
+    assert in_memory == [expected_full, expected_bare]
+    assert sorted(read, key=lambda a: a["id"]) == [expected_full, expected_bare]
+    assert all(list(data) == list(expected_full) for data in [*in_memory, *read])
