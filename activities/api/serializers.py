@@ -9,21 +9,11 @@ from rest_framework import serializers
 from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_metadata_redacted
 from activities.services import EDITABLE_FIELDS
-from plans.api.serializers import PlanDataField, PlanSerializer, PublicPlanSerializer
+from plans.api.serializers import JSONObjectField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
 
 MAX_ID = 2**63 - 1
-
-
-@extend_schema_field({"type": "object", "additionalProperties": True})
-class MetadataField(serializers.JSONField):
-    """activities/schemas/metadata.schema.json, checked by the service (errors by JSON path)."""
-
-    def to_internal_value(self, data):
-        if not isinstance(data, dict):
-            raise serializers.ValidationError("must be of type object")
-        return super().to_internal_value(data)
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
@@ -70,7 +60,7 @@ class ActivitySerializer(ActivityModelSerializer):
     """An activity as the plan's owner and members see it."""
 
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
-    metadata = MetadataField(required=False)
+    metadata = JSONObjectField(required=False)
 
     class Meta:
         model = PlanActivity
@@ -276,7 +266,7 @@ class DocumentPlanSerializer(serializers.ModelSerializer):
 
 
 class DocumentActivitySerializer(ActivityModelSerializer):
-    metadata = MetadataField(required=False)
+    metadata = JSONObjectField(required=False)
 
     class Meta:
         model = PlanActivity
@@ -294,5 +284,5 @@ class PlanDocumentSerializer(serializers.Serializer):
 
     format = serializers.ChoiceField(choices=[DOCUMENT_FORMAT])
     plan = DocumentPlanSerializer()
-    plan_data = PlanDataField()
+    plan_data = JSONObjectField()
     activities = DocumentActivitySerializer(many=True, max_length=500)

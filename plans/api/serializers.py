@@ -21,8 +21,8 @@ def _plan_data_schema() -> dict:
 
 
 @extend_schema_field({"type": "object", "additionalProperties": True})
-class PlanDataField(serializers.JSONField):
-    """The plan document; plans/schemas/plan_data.schema.json is checked by the service.
+class JSONObjectField(serializers.JSONField):
+    """A document (`plan_data`, an activity's `metadata`) whose JSON Schema the service checks.
 
     Shown as a plain object in OpenAPI so that its errors come back keyed by JSON path
     (`plan_data.preferences.group_size`) from the one validator the website uses too.
@@ -61,7 +61,7 @@ class PlanSerializer(serializers.ModelSerializer):
     )
     # A method, not a field with source="share_token": DRF writes a None source as null.
     is_shared = serializers.SerializerMethodField(help_text="Whether a share link is active.")
-    plan_data = PlanDataField(required=False)
+    plan_data = JSONObjectField(required=False)
 
     class Meta:
         model = Plan
