@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
+import json
 import statistics
 import subprocess
 import sys
@@ -53,6 +55,48 @@ class Comparison:
 def order(pair: int) -> tuple[str, str]:
     """Which side runs first in each pair: A then B, then B then A, and so on."""
     return ("A", "B") if pair % 2 == 0 else ("B", "A")
+
+
+# Run in a checkout: session cookies for the bench traveller and staff user, signed in by that
+# checkout's own code. A session names the backend that signed it in, and a checkout whose
+# AUTHENTICATION_BACKENDS lacks it treats the session as anonymous (a redirect, not the page).
+_SIGN_IN = """
+import json, sys
+sys.path.insert(0, ".")
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+from accounts.models import User
+def cookie(username):
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+print(json.dumps({"session": cookie(sys.argv[1]), "staff_session": cookie(sys.argv[2])}))
+"""
+
+
+def signed_in(directory: Path, env: dict[str, str], fixtures: dict[str, str]) -> dict[str, str]:
+    """`fixtures` with session cookies made by the checkout in `directory`."""
+    result = subprocess.run(  # noqa: S603 - our own code and arguments
+        [sys.executable, "-c", _SIGN_IN, fixtures["traveller"], run.STAFF_USERNAME],
+        cwd=directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {**fixtures, **json.loads(result.stdout.strip().splitlines()[-1])}
+
+
+def status(port: int, path: str, headers: dict[str, str]) -> int:
+    """The status one request gets (a redirect is not followed): both sides must agree."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 @contextlib.contextmanager
@@ -105,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     servers: dict[str, run.Gunicorn] = {}
     with worktree(args.base) as base, tempfile.TemporaryDirectory() as scripts:
         try:
+            sides = {}
             for side, directory in (("A", base), ("B", BASE_DIR)):
+                sides[side] = signed_in(directory, env, fixtures)
                 subprocess.run(
                     [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                     cwd=directory,
@@ -117,23 +163,36 @@ def main(argv: list[str] | None = None) -> int:
                 servers[side].start()
             for name in args.only:
                 endpoint = endpoints[name]
-                script = Path(scripts) / f"{name}.lua"
-                script.write_text(wrk.lua_script(run.headers_for(endpoint, fixtures)))
                 path = endpoint.path.format(**fixtures)
-                options = {"script": script, "connections": 16, "threads": 2}
+                options = {}
+                for side in ("A", "B"):
+                    script = Path(scripts) / f"{name}-{side}.lua"
+                    script.write_text(wrk.lua_script(run.headers_for(endpoint, sides[side])))
+                    options[side] = {"script": script, "connections": 16, "threads": 2}
                 results = {"A": [], "B": []}
+                statuses = {
+                    side: status(servers[side].port, path, run.headers_for(endpoint, sides[side]))
+                    for side in ("A", "B")
+                }
+                if statuses["A"] != statuses["B"]:
+                    print(
+                        f"{endpoint.label}: not compared, A answers {statuses['A']} and B "
+                        f"{statuses['B']}",
+                        flush=True,
+                    )
+                    continue
                 for side in ("A", "B"):  # warm both: templates, prepared SQL, caches
                     wrk.run(
                         wrk_path,
                         f"http://127.0.0.1:{servers[side].port}{path}",
                         duration_s=1,
-                        **options,
+                        **options[side],
                     )
                 for pair in range(args.pairs):
                     for side in order(pair):
                         target = f"http://127.0.0.1:{servers[side].port}{path}"
                         results[side].append(
-                            wrk.run(wrk_path, target, duration_s=args.duration, **options)
+                            wrk.run(wrk_path, target, duration_s=args.duration, **options[side])
                         )
                 comparison = Comparison(
                     a_rps=[r.requests_per_second for r in results["A"]],
