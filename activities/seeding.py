@@ -13,8 +13,8 @@ Rows go in with COPY (psycopg 3) inside one transaction that holds a SHARE ROW E
 the tables it writes, so ids can be reserved from each sequence up front and activities can name
 their plan without a round trip. COPY bypasses Django, so the loader writes every NOT NULL column
 itself (including created_at/updated_at) and fills columns it does not know with the field's
-default, failing clearly for a new NOT NULL column without one. Share tokens come from `secrets`
-(about 1 µs each), so even demo share links cannot be derived from the seed; they are the one
+default, failing clearly for a new NOT NULL column without one. Share tokens come from `secrets`,
+so even demo share links cannot be derived from the seed; they are the one
 part of a plan that is not reproducible. Dates are relative to the day of the run (trips from
 two years back to two years ahead), so the same seed on another day shifts them.
 

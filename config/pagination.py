@@ -53,8 +53,8 @@ class PageFirstPaginator(Paginator):
 class LargeCountCachingPaginator(Paginator):
     """Django's paginator, remembering large counts for a short while.
 
-    The public gallery's COUNT(*) reads every public plan: 23 ms at 150,000 of them (1 M plans),
-    on every page view, while the page itself reads 20 rows in about 1 ms. A count of at least
+    The public gallery's COUNT(*) reads every public plan on every page view, where the page
+    itself reads 20 rows through an index (bench/run.py measures both). A count of at least
     PAGINATION_COUNT_CACHE_FROM rows is kept PAGINATION_COUNT_CACHE_SECONDS in the cache, keyed
     by the query's SQL and parameters (so each filter has its own); smaller lists, where a new
     plan would visibly be missing from the count, are always counted exactly.

@@ -13,9 +13,8 @@ _drf_default = JSONEncoder().default
 
 
 class JSONRenderer(renderers.JSONRenderer):
-    """The JSON DRF's JSONRenderer writes, about 20 times faster.
+    """The JSON DRF's JSONRenderer writes, encoded by orjson instead of the standard library.
 
-    A page of 20 plans took 0.39 ms to render with the standard library, 0.02 ms with orjson.
     Values orjson would write differently go through DRF's own encoder: datetimes (DRF writes
     UTC as "Z"), decimals, lazy strings. An indented response (`Accept: application/json;
     indent=4`) and data orjson refuses (a key that is not a string, an integer beyond 64 bits)

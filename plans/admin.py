@@ -37,12 +37,12 @@ _OWNER_EMAIL = Subquery(User.objects.filter(pk=OuterRef("user_id")).values("emai
 class EstimatedCountPaginator(Paginator):
     """Counts big lists from the planner's statistics instead of COUNT(*) over every match.
 
-    The whole list: COUNT(*) over 200,000 plans reads the whole table on each load (a parallel
-    index-only scan: about 20 ms and three PostgreSQL processes). The planner's own estimate,
+    The whole list: COUNT(*) over every plan reads the whole table on each load (a parallel
+    index-only scan in several PostgreSQL processes). The planner's own estimate,
     pg_class.reltuples scaled to the table's current size as the planner scales it, costs
-    0.1 ms and is close enough for "about 200,000 plans" and the page links. Tables estimated
-    below `estimate_from` rows are counted exactly, in the same single query (the COUNT sits in
-    a CASE branch PostgreSQL runs only then).
+    next to nothing and is close enough for "about 200,000 plans" and the page links. Tables
+    estimated below `estimate_from` rows are counted exactly, in the same single query (the
+    COUNT sits in a CASE branch PostgreSQL runs only then).
 
     A filtered list (a search above all) is counted exactly up to `count_up_to` rows, whatever
     the table's size; past that it shows the planner's estimate for the query. Counting every

@@ -115,7 +115,7 @@ def row_count(model, **filters) -> Coalesce:
 
 # What a plan card (templates/plans/_plan_card.html, the home page's featured plans) shows:
 # lists load these, not the plan document, description or moderation note, nor the owner's
-# password hash and preferences (the dashboard in-process: 31.4 -> 29 ms for 12 cards).
+# password hash and preferences.
 PLAN_CARD_FIELDS = (
     "title",
     "destination",
@@ -317,8 +317,8 @@ def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
     """The latest changes to the plan and its activities, newest first, in one query.
 
     Reads the one history mechanism (simple-history) that website, API and admin writes all
-    record into, so the owner sees every edit whatever made it. One statement read as tuples:
-    two ORM queries making history instances cost the plan page 0.46 ms, this one about 0.2.
+    record into, so the owner sees every edit whatever made it. One statement over both history
+    tables, read as tuples, instead of two ORM queries and their history instances.
     """
     if limit < 1:
         raise ValueError("limit must be at least 1")

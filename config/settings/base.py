@@ -345,8 +345,8 @@ RATELIMIT_DATABASE_ALIAS = env.str("RATELIMIT_DATABASE_ALIAS", default="ratelimi
 def ratelimit_database(default: dict) -> dict:
     """The counters' connection: the same database, autocommit, never wrapped in a request.
 
-    synchronous_commit=off: a hit does not wait for the WAL flush (about 2 ms on a busy disk,
-    more than the rest of the check). Counting stays exact; a database crash can forget the
+    synchronous_commit=off: a hit does not wait for the WAL flush (on a busy disk, longer than
+    the rest of the check). Counting stays exact; a database crash can forget the
     last fraction of a second of hits, which a rate limiter can afford.
     """
     config = copy.deepcopy(default)
