@@ -38,7 +38,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench import run  # noqa: E402
-from bench.ab import worktree  # noqa: E402
+from bench.ab import signed_in, worktree  # noqa: E402
 
 DATABASE = "wayfarer_bench_smoke"
 SMOKE_SCALE = 400  # plans, as bench/run.py --smoke seeds them
@@ -270,11 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     env = run.configure_environment(url)
     fixtures = prepare()
     admin_url = url.replace("postgres://", "postgresql://", 1)
-    requests = requests_for(fixtures)
     run.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     label = args.base or "this tree"
     with contextlib.ExitStack() as stack:
         checkout = stack.enter_context(worktree(args.base)) if args.base else BASE_DIR
+        # The session must be one the served checkout recognises (bench.ab.signed_in).
+        requests = requests_for(signed_in(checkout, env, fixtures))
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=checkout,
