@@ -7,7 +7,7 @@ Run after `make bench` has seeded `wayfarer_bench`:
     .venv/bin/python bench/ab.py BASE --only api_plan_list --pairs 8 --duration 5
 
 BASE (a commit, branch or tag) is checked out into a temporary git worktree: that is "A"; this
-working tree is "B". Each runs under gunicorn as `make bench` runs the site (its settings,
+working tree is "B" (or, with `--tree REF`, another commit: one step of a series). Each runs under gunicorn as `make bench` runs the site (its settings,
 workers, database and fixtures), on its own port, and for every endpoint wrk drives A and B in
 turn, `--pairs` times, alternating which goes first. Identical runs here differ by up to 15%
 from one minute to the next; within a pair both sides share the minute, so the median of the
@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base", help="the commit, branch or tag to compare this tree with")
     parser.add_argument(
+        "--tree", help="serve this commit as B (from another temporary worktree), not this tree"
+    )
+    parser.add_argument(
         "--only",
         nargs="+",
         # The pages the issues set A/B floors for; the admin list is judged by its idle p95.
@@ -147,10 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = run.prepare_fixtures()
     wrk_path = wrk.ensure_wrk()
     servers: dict[str, run.Gunicorn] = {}
-    with worktree(args.base) as base, tempfile.TemporaryDirectory() as scripts:
+    tree = worktree(args.tree) if args.tree else contextlib.nullcontext(BASE_DIR)
+    with worktree(args.base) as base, tree as b_dir, tempfile.TemporaryDirectory() as scripts:
         try:
             sides = {}
-            for side, directory in (("A", base), ("B", BASE_DIR)):
+            for side, directory in (("A", base), ("B", b_dir)):
                 sides[side] = signed_in(directory, env, fixtures)
                 subprocess.run(
                     [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -200,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
                     a_p95_ms=[r.p95_ms for r in results["A"]],
                     b_p95_ms=[r.p95_ms for r in results["B"]],
                 )
-                print(f"{endpoint.label} ({args.base} = A, this tree = B)")
+                print(f"{endpoint.label} ({args.base} = A, {args.tree or 'this tree'} = B)")
                 print(f"  A req/s {[round(x) for x in comparison.a_rps]}")
                 print(f"  B req/s {[round(x) for x in comparison.b_rps]}")
                 print(
