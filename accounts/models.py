@@ -41,8 +41,8 @@ class WayfarerUserManager(UserManager.from_queryset(UserQuerySet)):
 def public_name_of(display_name: str, first_name: str, username: str) -> str:
     """What other travellers see of a user: never the email address.
 
-    A function of the three columns, so that reads without a User instance (the API's plan
-    rows) apply the same rule.
+    A function of the three columns, so that reads without a User instance (a plan's recent
+    changes, read as rows) apply the same rule.
     """
     return display_name or first_name or username
 
