@@ -7,11 +7,10 @@ Rendering is the plan page's main cost (50 activities, about 5 controls each), s
 is prepared here once: each day's <option> lists (the same for every activity of the day) and
 the activity routes from one reverse() per route per page.
 
-`{% activity_items itinerary day can_edit next %}` then writes a day's activity rows. They are
-built here with escaping helpers rather than by a template include per activity, the way
-Django's admin builds its changelist rows (`admin_list.items_for_result`): a row holds about
-40 variables and filters, and the template engine's per-node cost made the rows alone half
-of the plan page's render time.
+`{% activity_items itinerary day can_edit next %}` then writes a day's activity rows with
+Django's escaping helpers (`format_html`) rather than a template include per activity: a row
+holds about 40 variables and filters, and an include per row made the cold render (the first
+view after every edit, when the cached itinerary no longer matches) several times slower.
 """
 
 from __future__ import annotations
