@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    Count,
     Exists,
     Expression,
     F,
@@ -24,7 +23,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
@@ -102,15 +101,18 @@ def _plan_allowed(plan: Plan | None, *, user, action: str, members_only: bool) -
     return plan
 
 
-def row_count(model, **filters) -> Coalesce:
-    """How many of `model`'s rows belong to the outer plan and match `filters` (0 for none).
+def row_count(model, **filters) -> Subquery:
+    """How many of `model`'s rows belong to the outer plan and match `filters` (see count_of)."""
+    return count_of(model.objects.filter(plan=OuterRef("pk"), **filters))
 
-    A correlated subquery, one index probe per row shown: a join with Count would multiply
-    the plan rows before grouping them again, and the list's count would repeat the join.
-    """
-    rows = model.objects.filter(plan=OuterRef("pk"), **filters).order_by().values("plan")
-    counted = Subquery(rows.annotate(n=Count("*")).values("n"), output_field=IntegerField())
-    return Coalesce(counted, 0)
+
+def count_of(rows: QuerySet) -> Subquery:
+    """`rows` (filtered on the outer plan) counted as a correlated subquery, one index probe
+    per plan shown: a join with Count would multiply the plan rows before grouping them again,
+    and the list's count would repeat the join. COUNT is a plain function here, not Django's
+    aggregate, so the subquery has no GROUP BY and always returns one row (0 for none)."""
+    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
 
 
 # What a plan card (templates/plans/_plan_card.html, the home page's featured plans) shows:
@@ -189,19 +191,9 @@ class PlanSharing(NamedTuple):
     pending_invitations: int
 
 
-def _pending_invitations(now: dt.datetime) -> Coalesce:
+def _pending_invitations(now: dt.datetime) -> Subquery:
     """How many invitations to the outer plan row wait for an answer at `now`."""
-    return Coalesce(
-        Subquery(
-            PlanInvitation.objects.filter(plan=OuterRef("pk"))
-            .pending(now=now)
-            .order_by()
-            .values("plan")
-            .annotate(count=Count("pk"))
-            .values("count")
-        ),
-        0,
-    )
+    return count_of(PlanInvitation.objects.filter(plan=OuterRef("pk")).pending(now=now))
 
 
 def plan_sharing(*, plan: Plan) -> PlanSharing:
