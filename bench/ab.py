@@ -7,8 +7,9 @@ Run after `make bench` has seeded `wayfarer_bench`:
     .venv/bin/python bench/ab.py BASE --only api_plan_list --pairs 8 --duration 5
 
 BASE (a commit, branch or tag) is checked out into a temporary git worktree: that is "A"; this
-working tree is "B" (or, with `--tree REF`, another commit: one step of a series). Each runs under gunicorn as `make bench` runs the site (its settings,
-workers, database and fixtures), on its own port, and for every endpoint wrk drives A and B in
+working tree is "B" (or, with `--tree REF`, another commit: one step of a series). Each runs
+under gunicorn as `make bench` runs the site (its settings, workers, database and fixtures), on
+its own port, and for every endpoint wrk drives A and B in
 turn, `--pairs` times, alternating which goes first. Identical runs here differ by up to 15%
 from one minute to the next; within a pair both sides share the minute, so the median of the
 pairs' B/A throughput says what the change did. BASE must run on the database as this tree
