@@ -71,26 +71,23 @@ def activity_get_for_plan(*, plan: Plan, pk: int) -> PlanActivity:
     return get_object_or_404(PlanActivity.objects.select_related("plan"), plan=plan, pk=pk)
 
 
-# Itinerary order: by day (unscheduled last), then order_index, then start time.
-ITINERARY_ORDER = (
-    F("scheduled_date").asc(nulls_last=True),
-    "order_index",
-    F("start_time").asc(nulls_last=True),
-    "pk",
-)
-
-
 def activity_list_ordered(*, plan: Plan):
-    """The plan's activities in itinerary order: by day, then order_index, then start time."""
-    return PlanActivity.objects.filter(plan=plan).order_by(*ITINERARY_ORDER)
+    """The plan's activities in itinerary order: by day (unscheduled last), then order_index,
+    then start time. Read through `plan.activities`, so each row's `activity.plan` is this plan
+    and costs no query."""
+    return plan.activities.order_by(
+        F("scheduled_date").asc(nulls_last=True),
+        "order_index",
+        F("start_time").asc(nulls_last=True),
+        "pk",
+    )
 
 
 def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanActivity]:
-    """`activity_list_ordered`'s first `limit` rows in one query, each with `plan` set to this
-    plan (read through `plan.activities`), so `activity.plan` costs no query."""
+    """`activity_list_ordered`'s first `limit` rows (all of them for None), in one query."""
     if limit is not None and limit < 1:
         raise ValueError("limit is a number of rows, at least 1, or None for all of them")
-    return list(plan.activities.order_by(*ITINERARY_ORDER)[:limit])
+    return list(activity_list_ordered(plan=plan)[:limit])
 
 
 # Names every activity of a plan at its current state: any insert, delete or write (services
