@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
 import statistics
 import subprocess
@@ -88,16 +87,6 @@ def signed_in(directory: Path, env: dict[str, str], fixtures: dict[str, str]) ->
         check=True,
     )
     return {**fixtures, **json.loads(result.stdout.strip().splitlines()[-1])}
-
-
-def status(port: int, path: str, headers: dict[str, str]) -> int:
-    """The status one request gets (a redirect is not followed): both sides must agree."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path, headers=headers)
-        return connection.getresponse().status
-    finally:
-        connection.close()
 
 
 @contextlib.contextmanager
@@ -169,16 +158,15 @@ def main(argv: list[str] | None = None) -> int:
             for name in args.only:
                 endpoint = endpoints[name]
                 path = endpoint.path.format(**fixtures)
-                options = {}
+                options, statuses = {}, {}
                 for side in ("A", "B"):
+                    headers = run.headers_for(endpoint, sides[side])
                     script = Path(scripts) / f"{name}-{side}.lua"
-                    script.write_text(wrk.lua_script(run.headers_for(endpoint, sides[side])))
+                    script.write_text(wrk.lua_script(headers))
                     options[side] = {"script": script, "connections": 16, "threads": 2}
+                    # Both sides must answer alike (a redirect is not followed) to be compared.
+                    statuses[side] = run.get(servers[side].port, path, headers)[0]
                 results = {"A": [], "B": []}
-                statuses = {
-                    side: status(servers[side].port, path, run.headers_for(endpoint, sides[side]))
-                    for side in ("A", "B")
-                }
                 if statuses["A"] != statuses["B"]:
                     print(
                         f"{endpoint.label}: not compared, A answers {statuses['A']} and B "

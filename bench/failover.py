@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
-import http.client
 import re
 import subprocess
 import sys
@@ -132,17 +131,12 @@ def requests_for(fixtures: dict[str, str]) -> list[tuple[str, str, dict[str, str
 
 
 def send(port: int, path: str, headers: dict[str, str]) -> tuple[int | None, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    """The status (None when the site did not answer) and what to show of the answer."""
     try:
-        connection.request("GET", path, headers={**headers, "Host": "127.0.0.1"})
-        response = connection.getresponse()
-        body = response.read()
+        status, body = run.get(port, path, headers)
     except OSError as error:
         return None, f"{type(error).__name__}: {error}"
-    finally:
-        connection.close()
-    detail = body[:80].decode(errors="replace") if path == "/readyz" else ""
-    return response.status, detail
+    return status, body[:80].decode(errors="replace") if path == "/readyz" else ""
 
 
 def terminate_connections(admin_url: str) -> int:

@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import http.client
 import io
 import json
 import os
@@ -429,6 +430,20 @@ def profile_sql(endpoint: Endpoint, url: str, headers: dict[str, str]) -> QueryP
 
 
 # --- the server --------------------------------------------------------------------------------
+
+
+def get(port: int, path: str, headers: dict[str, str], timeout: float = 15) -> tuple[int, bytes]:
+    """One GET to the site on 127.0.0.1, redirects not followed: its status and body.
+
+    Raises OSError when the site does not answer.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", path, headers={**headers, "Host": "127.0.0.1"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
 
 
 def free_port() -> int:
