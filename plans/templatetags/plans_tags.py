@@ -19,7 +19,7 @@ register = template.Library()
 
 @register.filter
 def label(value) -> str:
-    """`public_transit` -> `Public transit`: document vocabulary as words."""
+    """`public_transport` -> `Public transport`: document vocabulary as words."""
     return str(value).replace("_", " ").capitalize()
 
 
