@@ -257,3 +257,20 @@ def test_the_website_form_edits_arrival_details_in_the_canonical_shape(client):
     # The rest of the document is as it was.
     assert plan.plan_data["itinerary"] == json.loads(DESIGN_FILE.read_text())["itinerary"]
     assert plan.plan_data["notes"] == "Remember to book restaurants in advance"
+
+
+def test_the_plan_page_shows_each_outline_item_with_its_duration_and_cost(client):
+    owner = UserFactory()
+    document = json.loads(DESIGN_FILE.read_text())
+    document["itinerary"][0]["activities"] += [
+        {"activity": "Picnic", "duration": "1h30", "cost": 0},
+        {"activity": "Seine walk", "duration": "most of the evening"},
+        {"activity": "Stroll"},
+    ]
+    plan = services.plan_create(owner=owner, title="Paris", currency="EUR", plan_data=document)
+    client.force_login(owner)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "<li>09:00 Visit Eiffel Tower · Champ de Mars, Paris · 2 h · €15.00</li>" in page
+    assert "<li>Picnic · 1 h 30 min · €0.00</li>" in page
+    assert "<li>Seine walk · most of the evening</li>" in page
+    assert "<li>Stroll</li>" in page
