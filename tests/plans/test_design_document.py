@@ -96,6 +96,23 @@ def test_earlier_spellings_are_accepted_and_come_back_canonical():
     }
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"transportation": {"local": {"methods": ["public_transport"]}}},
+        {"transportation": {"local": {"methods": ["public_transit"]}}},
+        {"itinerary": [{"activities": [{"duration": "2 hours"}]}]},
+        {"itinerary": [{"activities": [{"duration": 120}]}]},
+    ],
+)
+def test_plan_data_contains_finds_the_design_document_in_either_spelling(query):
+    client = client_for(verified(UserFactory()))
+    plan_id = post_design(client).json()["id"]
+    found = client.get(PLANS, {"plan_data_contains": json.dumps(query)})
+    assert found.status_code == HTTPStatus.OK
+    assert [plan["id"] for plan in found.json()["results"]] == [plan_id]
+
+
 def test_a_duration_that_is_not_minutes_is_a_field_error():
     client = client_for(verified(UserFactory()))
     document = design()
