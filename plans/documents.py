@@ -16,6 +16,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator
@@ -169,7 +170,7 @@ def _unique(values: list) -> list:
     return kept
 
 
-def plan_data_canonical(data):
+def plan_data_canonical(data: Any) -> Any:
     """The plan document in the design's shapes, whichever earlier spellings it arrives in.
 
     `transportation.arrival.details` as text becomes {"description": text} (empty text, {}),
