@@ -158,7 +158,7 @@ ARRIVAL_DETAILS = {
     "other": ("Friends are picking us up",),
 }
 LOCAL_METHODS = (
-    "walking", "public_transit", "taxi", "rideshare", "rental_car", "bicycle", "scooter",
+    "walking", "public_transport", "taxi", "rideshare", "rental_car", "bicycle", "scooter",
 )  # fmt: skip
 TITLES = {
     "cultural": ("{days} days of museums in {city}", "{city}: art, history and old streets",
@@ -358,7 +358,10 @@ def plan_data(
         method = ARRIVAL(rng)
         local = sorted({_one(rng, LOCAL_METHODS) for _ in range(1 + int(rng.random() * 3))})
         document["transportation"] = {
-            "arrival": {"method": method, "details": _one(rng, ARRIVAL_DETAILS[method])},
+            "arrival": {
+                "method": method,
+                "details": {"description": _one(rng, ARRIVAL_DETAILS[method])},
+            },
             "local": {"methods": local},
         }
     notes_draw = rng.random()

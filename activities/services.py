@@ -9,7 +9,6 @@ Every write increments `version`, which the API turns into an ETag.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -24,7 +23,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from activities.models import PlanActivity, date_outside_trip_message
-from plans.documents import document_errors
+from plans.documents import document_errors, plan_data_canonical
 from plans.history import history_record
 from plans.models import Plan
 
@@ -393,23 +392,11 @@ def activity_delay(*, activity: PlanActivity, day: dt.date) -> PlanActivity:
         return activity_move(activity=activity, day=day, reason="activity delayed")
 
 
-_DURATION = re.compile(
-    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?\s*"
-    r"(?:(?P<m>\d+)\s*(?:m|min|mins|minute|minutes)?)?\s*$",
-    re.IGNORECASE,
-)
-
-
-def _parse_duration(value: Any) -> int | None:
-    """Minutes from 90, "90", "90 minutes", "2 hours", "1.5 h", "1h30"."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return int(value) if value >= 0 else None
-    match = _DURATION.match(str(value)) if str(value).strip() else None
-    if not match or not (match["h"] or match["m"]):
-        return None
-    return round(float(match["h"] or 0) * 60) + int(match["m"] or 0)
+def _minutes(value: Any) -> int | None:
+    """A canonical `duration` (whole minutes); None when absent or not a number of minutes."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
 
 
 def _parse_time(value: Any) -> dt.time | None:
@@ -453,6 +440,8 @@ def itinerary_import_from_plan_data(*, plan: Plan) -> ImportResult:
     with transaction.atomic():
         _lock_plan(plan)
         plan_data = Plan.objects.filter(pk=plan.pk).values_list("plan_data", flat=True).get()
+        # Canonical, so `duration` is minutes even in a document written around the services.
+        plan_data = plan_data_canonical(plan_data)
         itinerary = plan_data.get("itinerary") if isinstance(plan_data, dict) else None
         if not isinstance(itinerary, list):
             return result
@@ -485,7 +474,7 @@ def itinerary_import_from_plan_data(*, plan: Plan) -> ImportResult:
                     location_name=str(item.get("location") or "").strip()[:200],
                     scheduled_date=day,
                     start_time=_parse_time(item.get("time")),
-                    duration_minutes=_parse_duration(item.get("duration")),
+                    duration_minutes=_minutes(item.get("duration")),
                     estimated_cost=_parse_cost(item.get("cost")),
                     order_index=next_index[day],
                     metadata={"import_key": key},

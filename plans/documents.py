@@ -3,6 +3,9 @@
 One helper for forms, serializers and the admin alike: schema errors become Django
 ValidationErrors keyed by the JSON path, e.g. {"plan_data.preferences.group_size":
 ["must be at least 1"]}, so every surface shows the same message at the same place.
+
+`plan_data_canonical` rewrites the plan document's earlier spellings into the design's
+shapes before it is checked, so old clients keep working and read back the canonical form.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from jsonschema import Draft202012Validator
@@ -103,6 +108,110 @@ PLAN_DATA_SCHEMA = Path(__file__).resolve().parent / "schemas" / "plan_data.sche
 PLAN_DATA_MAX_BYTES = 256 * 1024
 # Keys inside plan_data that hold booking references: never shown outside the plan's members.
 REFERENCE_KEYS = frozenset({"booking_reference", "confirmation_number"})
+
+
+# --- the canonical form ------------------------------------------------------------------
+
+DURATION_MAX_MINUTES = 24 * 60
+# Earlier names of `transportation.local.methods` values -> the design's names.
+LOCAL_METHOD_RENAMES = {"public_transit": "public_transport"}
+_DURATION = re.compile(
+    r"(?:(?P<h>\d{1,4}(?:[.,]\d{1,4})?)\s*(?:hours|hour|hrs|hr|h)\.?)?"
+    r"\s*(?:and\s+|,\s*)?"
+    r"(?:(?P<m>\d{1,5})\s*(?:minutes|minute|mins|min|m)?\.?)?",
+    re.ASCII | re.IGNORECASE,
+)
+_CLOCK_DURATION = re.compile(r"(?P<h>\d{1,2}):(?P<m>[0-5]\d)", re.ASCII)
+
+
+def duration_minutes(text: str) -> int | None:
+    """Minutes in "2 hours", "1.5 h", "90 min", "1h30", "2 hrs 15 mins", "1:30" or "90".
+
+    None for anything else ("2-3 hours", "all morning") and for more than a day, which a
+    day's outline cannot hold.
+    """
+    text = text.strip()
+    match = _CLOCK_DURATION.fullmatch(text) or _DURATION.fullmatch(text)
+    if not text or not match or not (match["h"] or match["m"]):
+        return None
+    hours = float((match["h"] or "0").replace(",", "."))
+    minutes = round(hours * 60) + int(match["m"] or 0)
+    return minutes if minutes <= DURATION_MAX_MINUTES else None
+
+
+def _canonical_activity(item: dict) -> dict:
+    duration = item.get("duration")
+    if isinstance(duration, float) and duration.is_integer():
+        return {**item, "duration": int(duration)}
+    if not isinstance(duration, str):
+        return item
+    minutes = duration_minutes(duration)
+    item = dict(item)
+    if minutes is not None:
+        item["duration"] = minutes
+    elif not duration.strip():
+        del item["duration"]
+    elif "duration_text" not in item:
+        # Kept as it was written rather than guessed at; with both present the schema
+        # reports `duration`, so nothing the traveller wrote is dropped silently.
+        item["duration_text"] = item.pop("duration")
+    return item
+
+
+def _unique(values: list) -> list:
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        if isinstance(value, str):
+            if value in seen:
+                continue
+            seen.add(value)
+        kept.append(value)
+    return kept
+
+
+def plan_data_canonical(data: Any) -> Any:
+    """The plan document in the design's shapes, whichever earlier spellings it arrives in.
+
+    `transportation.arrival.details` as text becomes {"description": text} (empty text, {}),
+    `public_transit` becomes `public_transport`, and an itinerary activity's `duration` as
+    text becomes whole minutes, or moves to `duration_text` when it is not a duration.
+    Everything else is left for the schema to judge. Idempotent, and never changes its
+    argument: only the parts it rewrites are copied.
+    """
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    transport = data.get("transportation")
+    if isinstance(transport, dict):
+        transport = data["transportation"] = dict(transport)
+        arrival = transport.get("arrival")
+        if isinstance(arrival, dict) and isinstance(arrival.get("details"), str):
+            text = arrival["details"]
+            details = {"description": text} if text.strip() else {}
+            transport["arrival"] = {**arrival, "details": details}
+        local = transport.get("local")
+        if isinstance(local, dict) and isinstance(local.get("methods"), list):
+            methods = [
+                LOCAL_METHOD_RENAMES.get(method, method) if isinstance(method, str) else method
+                for method in local["methods"]
+            ]
+            transport["local"] = {**local, "methods": _unique(methods)}
+    itinerary = data.get("itinerary")
+    if isinstance(itinerary, list):
+        data["itinerary"] = [
+            {
+                **day,
+                "activities": [
+                    _canonical_activity(item) if isinstance(item, dict) else item
+                    for item in day["activities"]
+                ],
+            }
+            if isinstance(day, dict) and isinstance(day.get("activities"), list)
+            else day
+            for day in itinerary
+        ]
+    return data
 
 
 def _dated_values(data: dict):

@@ -12,6 +12,7 @@ from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from plans.documents import plan_data_canonical
 from plans.models import Plan, Role
 
 
@@ -271,7 +272,8 @@ class PlanApiFilter(_PlanApiFilterBase):
 
     def filter_plan_data_contains(self, queryset, name, value):
         # `@>` on the whole column, so the GIN index plans_plan_data_gin (jsonb_path_ops) fits.
-        return queryset.filter(plan_data__contains=value)
+        # Stored documents are canonical, so the query is too: earlier spellings still match.
+        return queryset.filter(plan_data__contains=plan_data_canonical(value))
 
 
 class PublicPlanApiFilter(_PlanApiFilterBase):

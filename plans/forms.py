@@ -1,8 +1,8 @@
 """Website forms: the plan's columns plus one small form or formset per `plan_data` section.
 
 Travellers never see JSON: `PlanEditor` builds the document from real fields, keeps the
-parts the website does not edit (itinerary, extra), and puts the service's JSON-path errors
-back on the field they belong to.
+parts the website does not edit (itinerary, extra) and the sections the traveller left as
+they were, and puts the service's JSON-path errors back on the field they belong to.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from plans.documents import plan_notes
+from plans.documents import plan_data_canonical, plan_notes
 from plans.models import PlanMember, PlanReport
 
 
@@ -44,7 +44,7 @@ ACCOMMODATION_TYPES = _choices(
 ARRIVAL_METHODS = _choices("flight", "train", "bus", "car", "ferry", "other")
 LOCAL_METHODS = [
     ("walking", "Walking"),
-    ("public_transit", "Public transport"),
+    ("public_transport", "Public transport"),
     ("taxi", "Taxi"),
     ("rideshare", "Ride sharing"),
     ("rental_car", "Rental car"),
@@ -222,6 +222,16 @@ def _compact(values: dict) -> dict:
     return {key: value for key, value in values.items() if value not in ("", None, [], {})}
 
 
+def _without_empties(value):
+    """`value` with empty answers left out at every depth, as `_compact` leaves them out."""
+    if isinstance(value, dict):
+        kept = {key: _without_empties(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_without_empties(item) for item in value]
+    return value
+
+
 def _json_value(value):
     if hasattr(value, "isoformat"):
         return value.isoformat(timespec="minutes") if hasattr(value, "hour") else value.isoformat()
@@ -236,11 +246,13 @@ class PlanEditor:
     SECTIONS = ("preferences", "accommodation", "transportation")
 
     def __init__(self, data=None, *, initial: dict | None = None, plan_data: dict | None = None):
-        self.base_plan_data = copy.deepcopy(plan_data or {})
+        # Read in the canonical form, as the service will store it.
+        self.base_plan_data = copy.deepcopy(plan_data_canonical(plan_data or {}))
         doc = self.base_plan_data
         accommodation = doc.get("accommodation") or {}
         details = accommodation.get("booking_details") or {}
         transport = doc.get("transportation") or {}
+        arrival = transport.get("arrival") or {}
         bookings = doc.get("external_bookings") or {}
         self.main = PlanForm(data, initial=initial)
         self.preferences = PreferencesForm(
@@ -259,8 +271,8 @@ class PlanEditor:
             data,
             prefix="transportation",
             initial={
-                "arrival_method": (transport.get("arrival") or {}).get("method", ""),
-                "arrival_details": (transport.get("arrival") or {}).get("details", ""),
+                "arrival_method": arrival.get("method", ""),
+                "arrival_details": (arrival.get("details") or {}).get("description", ""),
                 "local_methods": (transport.get("local") or {}).get("methods", []),
             },
         )
@@ -355,7 +367,9 @@ class PlanEditor:
                     "arrival": _compact(
                         {
                             "method": self.transportation.cleaned_data["arrival_method"],
-                            "details": self.transportation.cleaned_data["arrival_details"],
+                            "details": _compact(
+                                {"description": self.transportation.cleaned_data["arrival_details"]}
+                            ),
                         }
                     ),
                     "local": _compact(
@@ -373,11 +387,25 @@ class PlanEditor:
             ),
         }
         for key, value in sections.items():
+            if self._unchanged(key, value):
+                continue
             if value:
                 doc[key] = value
             else:
                 doc.pop(key, None)
         return doc
+
+    def _unchanged(self, key: str, value) -> bool:
+        """Whether the form's version of a section says what the stored one says.
+
+        Then the stored section is kept as it is, with its empty objects and lists and its
+        notes as text, so saving the form without touching a section does not rewrite it.
+        """
+        if key not in self.base_plan_data:
+            return False
+        if key == "notes":
+            return value == plan_notes(self.base_plan_data)
+        return value == _without_empties(self.base_plan_data[key])
 
     def service_arguments(self) -> dict:
         return {**self.main.cleaned_data, "plan_data": self.plan_data()}
@@ -399,7 +427,8 @@ class PlanEditor:
             if field in self.accommodation.fields:
                 return self.accommodation, field
         if head == "transportation" and names:
-            field = {"arrival": f"arrival_{names[-1]}", "local": "local_methods"}.get(names[0])
+            arrival_field = "arrival_details" if "details" in names else f"arrival_{names[-1]}"
+            field = {"arrival": arrival_field, "local": "local_methods"}.get(names[0])
             if field in self.transportation.fields:
                 return self.transportation, field
         if head == "notes" and index is not None:

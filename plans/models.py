@@ -15,7 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.documents import plan_data_errors
+from plans.documents import plan_data_canonical, plan_data_errors
 from plans.history import IndexedHistoricalRecords
 
 currency_validator = RegexValidator(
@@ -217,9 +217,12 @@ class Plan(models.Model):
     def clean(self) -> None:
         """Friendly, field-keyed versions of the database constraints, and the document check.
 
-        Services replace the `plan_data` entry with errors keyed by JSON path; the flat form
-        here keeps ModelForms (the admin) working, since their fields are not JSON paths.
+        The document is first rewritten to its canonical form (plan_data_canonical), so every
+        writer that validates (services, the admin) stores the design's shapes. Services
+        replace the `plan_data` entry with errors keyed by JSON path; the flat form here keeps
+        ModelForms (the admin) working, since their fields are not JSON paths.
         """
+        self.plan_data = plan_data_canonical(self.plan_data)
         errors: dict[str, list[str]] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
             errors["end_date"] = ["End date must be on or after the start date."]

@@ -65,7 +65,10 @@ def _is_verified(user) -> bool:
 
 
 def _validate_plan(plan: Plan) -> None:
-    """full_clean(), with plan_data errors keyed by their JSON path."""
+    """full_clean(), with plan_data errors keyed by their JSON path.
+
+    Plan.clean() also rewrites `plan.plan_data` to its canonical form, which is what is saved.
+    """
     try:
         plan.full_clean()
     except ValidationError as error:
@@ -176,7 +179,9 @@ def plan_update(*, plan: Plan, expected_version: int | None = None, **changes: A
     for name, value in changes.items():
         setattr(plan, name, value)
     _validate_plan(plan)
-    return _save_fields(plan, changes, expected_version=expected_version, reason="plan updated")
+    # Validation may rewrite values (plan_data to its canonical form): save what it left.
+    fields = {name: getattr(plan, name) for name in changes}
+    return _save_fields(plan, fields, expected_version=expected_version, reason="plan updated")
 
 
 @transaction.atomic

@@ -19,13 +19,24 @@ register = template.Library()
 
 @register.filter
 def label(value) -> str:
-    """`public_transit` -> `Public transit`: document vocabulary as words."""
+    """`public_transport` -> `Public transport`: document vocabulary as words."""
     return str(value).replace("_", " ").capitalize()
 
 
 @register.filter
 def labels(values) -> str:
     return ", ".join(label(value) for value in values or [])
+
+
+@register.filter
+def minutes(value) -> str:
+    """A duration in minutes as travellers say it: 45 min, 2 h, 1 h 30 min."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return str(value)
+    hours, rest = divmod(value, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 @register.simple_tag

@@ -38,5 +38,8 @@ def stranger(db):
 
 @pytest.fixture
 def design_example() -> dict:
-    """The design's full example plan document, from the schema file."""
+    """The schema's first example: every section filled, private notes and references included.
+
+    The design's own, shorter example is tests/plans/fixtures/design_plan_data.json.
+    """
     return copy.deepcopy(json.loads(PLAN_DATA_SCHEMA.read_text())["examples"][0])

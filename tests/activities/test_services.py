@@ -297,25 +297,6 @@ def test_import_of_nothing_or_junk_creates_nothing(trip, plan_data):
     assert not PlanActivity.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("value", "minutes"),
-    [
-        (90, 90),
-        ("90", 90),
-        ("90 minutes", 90),
-        ("2 hours", 120),
-        ("1.5 h", 90),
-        ("1h30", 90),
-        ("soon", None),
-        ("", None),
-        (-5, None),
-        (True, None),
-    ],
-)
-def test_duration_parsing(value, minutes):
-    assert services._parse_duration(value) == minutes
-
-
 def test_move_to_plan_appends_to_its_day_and_closes_the_gap(trip, user):
     """The moved activity ends its day in the target plan; the source day stays dense."""
     target = PlanFactory(user=user, start_date=START, end_date=DAY2)

@@ -22,7 +22,10 @@ def verify(user):
 
 @pytest.fixture
 def design_example() -> dict:
-    """The design's full example document, as kept in the schema file."""
+    """The schema's first example: every section filled, private notes and references included.
+
+    The design's own, shorter example is tests/plans/fixtures/design_plan_data.json.
+    """
     return copy.deepcopy(json.loads(PLAN_DATA_SCHEMA.read_text())["examples"][0])
 
 

@@ -355,6 +355,28 @@ def test_a_valid_admin_edit_saves_bumps_the_version_and_records_history(staff_cl
     assert (plan.history.first().title, plan.history.first().history_user) == ("After", staff)
 
 
+def test_an_admin_edit_stores_the_canonical_document(staff_client):
+    """Staff pasting a document in an earlier spelling save the design's shapes."""
+    plan = PlanFactory(title="Before")
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    doc = {
+        "transportation": {
+            "arrival": {"details": "Ferry"},
+            "local": {"methods": ["public_transit"]},
+        }
+    }
+    response = staff_client.post(url, _change_form_data(plan, plan_data=json.dumps(doc)))
+
+    assert response.status_code == HTTPStatus.FOUND
+    plan.refresh_from_db()
+    assert plan.plan_data == {
+        "transportation": {
+            "arrival": {"details": {"description": "Ferry"}},
+            "local": {"methods": ["public_transport"]},
+        }
+    }
+
+
 def test_share_token_and_moderation_cannot_be_edited_in_the_form(staff_client):
     plan = PlanFactory(share_token="k" * 43)
     url = reverse("admin:plans_plan_change", args=[plan.pk])

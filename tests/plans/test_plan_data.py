@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from plans.documents import (
     PLAN_DATA_MAX_BYTES,
+    PLAN_DATA_SCHEMA,
+    duration_minutes,
+    plan_data_canonical,
     plan_data_errors,
     plan_data_redacted,
     validate_plan_data,
 )
 
 TRIP = {"start_date": dt.date(2025, 6, 1), "end_date": dt.date(2025, 6, 5)}
+DESIGN_FILE = Path(__file__).parent / "fixtures" / "design_plan_data.json"
 
 
 def test_design_example_is_valid(design_example):
@@ -149,3 +156,137 @@ def test_redacted_copy_drops_private_notes_references_and_extra(design_example):
     assert "extra" not in redacted
     # The original is untouched.
     assert design_example["notes"][1]["private"] is True
+
+
+# --- the design's own example and the canonical form -------------------------------------
+
+
+def test_the_design_document_is_valid_as_written():
+    """`duration: 120`, `arrival.details: {}` and `public_transport`, as the design writes them."""
+    document = json.loads(DESIGN_FILE.read_text())
+    assert plan_data_errors(document) == {}
+    assert plan_data_canonical(document) == document
+
+
+def test_the_schema_carries_the_design_document_among_its_examples():
+    examples = json.loads(PLAN_DATA_SCHEMA.read_text())["examples"]
+    assert json.loads(DESIGN_FILE.read_text()) in examples
+    for example in examples:
+        assert plan_data_errors(example) == {}
+        assert plan_data_canonical(example) == example
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("90", 90),
+        ("90 min", 90),
+        ("90 minutes", 90),
+        ("45m", 45),
+        ("2 hours", 120),
+        ("1 hour", 60),
+        ("1.5 h", 90),
+        ("1,5 h", 90),
+        ("1h30", 90),
+        ("1h30m", 90),
+        ("2 hrs 15 mins", 135),
+        ("1 hour and 30 minutes", 90),
+        ("1:30", 90),
+        ("  2H  ", 120),
+        ("24 hours", 1440),
+        ("25 hours", None),
+        ("2-3 hours", None),
+        ("most of the afternoon", None),
+        ("1.5", None),
+        ("", None),
+        ("h", None),
+        ("9" * 400 + " hours", None),
+    ],
+)
+def test_duration_minutes(text, minutes):
+    assert duration_minutes(text) == minutes
+
+
+LEGACY = {
+    "preferences": {"group_size": 2},
+    "transportation": {
+        "arrival": {"method": "train", "details": "Eurostar, 09:31"},
+        "local": {"methods": ["public_transit", "walking", "public_transport"]},
+    },
+    "itinerary": [
+        {
+            "day": 1,
+            "activities": [
+                {"activity": "Tower", "duration": "2 hours", "cost": 15.0},
+                {"activity": "Lunch", "duration": "90 min"},
+                {"activity": "Walk", "duration": "all afternoon"},
+                {"activity": "Museum", "duration": 180.0},
+                {"activity": "Coffee", "duration": ""},
+                {"activity": "Boat", "duration": 45},
+            ],
+        },
+        {"day": 2},
+    ],
+    "notes": "Plain text notes stay text",
+}
+CANONICAL = {
+    "preferences": {"group_size": 2},
+    "transportation": {
+        "arrival": {"method": "train", "details": {"description": "Eurostar, 09:31"}},
+        "local": {"methods": ["public_transport", "walking"]},
+    },
+    "itinerary": [
+        {
+            "day": 1,
+            "activities": [
+                {"activity": "Tower", "duration": 120, "cost": 15.0},
+                {"activity": "Lunch", "duration": 90},
+                {"activity": "Walk", "duration_text": "all afternoon"},
+                {"activity": "Museum", "duration": 180},
+                {"activity": "Coffee"},
+                {"activity": "Boat", "duration": 45},
+            ],
+        },
+        {"day": 2},
+    ],
+    "notes": "Plain text notes stay text",
+}
+
+
+def test_earlier_spellings_become_the_canonical_form():
+    legacy = copy.deepcopy(LEGACY)
+    assert plan_data_canonical(legacy) == CANONICAL
+    assert legacy == LEGACY  # the argument is left as it was
+    assert plan_data_errors(CANONICAL) == {}
+
+
+def test_the_canonical_form_is_a_fixed_point():
+    assert plan_data_canonical(plan_data_canonical(LEGACY)) == CANONICAL
+    assert plan_data_canonical(CANONICAL) == CANONICAL
+
+
+@pytest.mark.parametrize(
+    ("details", "expected"),
+    [("", {}), ("   ", {}), ("By car", {"description": "By car"}), ({}, {})],
+)
+def test_arrival_details_text_becomes_an_object(details, expected):
+    document = {"transportation": {"arrival": {"details": details}}}
+    assert plan_data_canonical(document)["transportation"]["arrival"]["details"] == expected
+
+
+def test_an_unparsed_duration_never_overwrites_duration_text():
+    """Both given: nothing is dropped, and the schema names the duration to fix."""
+    document = {
+        "itinerary": [
+            {"day": 1, "activities": [{"activity": "A", "duration": "ages", "duration_text": "x"}]}
+        ]
+    }
+    assert plan_data_canonical(document) == document
+    assert plan_data_errors(document) == {
+        "plan_data.itinerary[0].activities[0].duration": ["must be of type integer"]
+    }
+
+
+@pytest.mark.parametrize("value", [None, [], "text", 42, {"itinerary": "no"}])
+def test_documents_of_the_wrong_shape_are_left_for_the_schema(value):
+    assert plan_data_canonical(value) == value

@@ -356,7 +356,7 @@ def _form_data(**overrides):
         "accommodation-confirmation_number": "CA-777",
         "accommodation-preferences": "balcony\n\nquiet street",
         "transportation-arrival_method": "flight",
-        "transportation-local_methods": ["walking", "public_transit"],
+        "transportation-local_methods": ["walking", "public_transport"],
     }
     for prefix, rows in (
         (
@@ -410,7 +410,7 @@ def test_create_builds_the_document_from_form_fields(client, user):
         },
         "transportation": {
             "arrival": {"method": "flight"},
-            "local": {"methods": ["walking", "public_transit"]},
+            "local": {"methods": ["walking", "public_transport"]},
         },
         "notes": [
             {"text": "Pastéis de nata at Manteigaria", "private": False},
