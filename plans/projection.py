@@ -6,8 +6,9 @@ plan read by an outsider and copies made by non-members all render a `PublicPlan
 projection does not have it.
 
 Left out by default: private notes, booking references and confirmation numbers, the place's
-contact, `extra` (the plan's and each activity's), each activity's booking, actual cost and
-completion, and the plan's members. Of the owner only the public name is kept.
+contact, `extra` (the plan's and each activity's), each activity's booking, what was spent
+(activities' actual costs, the cost of bookings made elsewhere), completion, and the plan's
+members. Of the owner only the public name is kept.
 
 `sections` widens or narrows that in this one place. On by default: "document" (`plan_data`,
 redacted) and "activities". Off by default, for features that show more to chosen people:
@@ -146,13 +147,19 @@ def public_projection(plan: Plan, sections: frozenset[str] = DEFAULT_SECTIONS) -
 
 
 def _document(data: dict, sections: frozenset[str]) -> dict:
-    """The redacted document (documents.plan_data_redacted), without the place's contact either:
-    the plan page has always shown it to members only."""
+    """The redacted document (documents.plan_data_redacted), less what the page has always
+    shown members only (the place's contact) and what was paid for bookings made elsewhere."""
     document = plan_data_redacted(data)
     accommodation = document.get("accommodation")
     details = accommodation.get("booking_details") if isinstance(accommodation, dict) else None
     if isinstance(details, dict):
         details.pop("contact", None)
+    bookings = document.get("external_bookings")
+    if "actual_costs" not in sections and isinstance(bookings, dict):
+        for items in bookings.values():
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict):
+                    item.pop("cost", None)
     if "private_notes" in sections and "notes" in document:
         document["notes"] = plan_notes(data)
     return document
