@@ -38,9 +38,9 @@ PRIVATE = {
     "flight reference": "BP-99120",
     "hotel reference": "HOT-77810",
     "booked activity reference": "ACT-31337",
-    "cost of a booking": "864",
+    "cost of a booking": "8641.25",
     "plan's extra": "EXTRA-5150",
-    "actual cost": "777",
+    "actual cost": "777.00",
     "activity's booking": "LV-5521",
     "activity's booking notes": "Ask for Pierre",
     "activity's extra": "ACT-EXTRA-2718",
@@ -69,7 +69,7 @@ PLAN_DATA = {
                 "flight_number": "AF1234",
                 "date": "2030-06-01",
                 "booking_reference": "BP-99120",
-                "cost": 864.5,
+                "cost": 8641.25,
             }
         ],
         "hotels": [{"name": "Hotel Le Marais", "booking_reference": "HOT-77810"}],
@@ -186,7 +186,7 @@ def test_sections_widen_and_narrow_the_projection(secretive, django_assert_num_q
         True,
     )
     assert {"text": "Door code 4512", "private": True} in wide.notes
-    assert wide.plan_data["external_bookings"]["flights"][0]["cost"] == 864.5
+    assert wide.plan_data["external_bookings"]["flights"][0]["cost"] == 8641.25
     with django_assert_num_queries(0):
         narrow = public_projection(secretive, sections=frozenset({"document"}))
     assert narrow.activities == ()
