@@ -17,23 +17,25 @@ from django.utils import timezone
 from django.utils.text import slugify
 from icalendar import Calendar, Event, vGeo
 
-from activities.models import PlanActivity
+from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_list_ordered
 from plans.models import Plan
+from plans.projection import PublicActivity, PublicPlan
 
 UID_DOMAIN = "wayfarer.app"
 
 
-def _zone(plan: Plan) -> ZoneInfo:
+def _zone(name: str) -> ZoneInfo:
     try:
-        return ZoneInfo(plan.user.timezone or "UTC")
+        return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
 
-def _event(activity: PlanActivity, zone: ZoneInfo, stamp: dt.datetime) -> Event:
+def _event(activity: PlanActivity | PublicActivity, zone: ZoneInfo, stamp: dt.datetime) -> Event:
+    """One activity's VEVENT, from the fields a plan's public projection has too."""
     event = Event()
-    event.add("uid", f"activity-{activity.pk}@{UID_DOMAIN}")
+    event.add("uid", f"activity-{activity.id}@{UID_DOMAIN}")
     event.add("dtstamp", stamp)
     event.add("last-modified", activity.updated_at.astimezone(dt.UTC))
     event.add("sequence", activity.version)
@@ -57,32 +59,41 @@ def _event(activity: PlanActivity, zone: ZoneInfo, stamp: dt.datetime) -> Event:
         event.add("geo", vGeo((float(activity.latitude), float(activity.longitude))))
     if activity.description:
         event.add("description", activity.description)
-    event.add("categories", [activity.get_activity_type_display()])
+    event.add("categories", [str(ActivityType(activity.activity_type).label)])
     return event
 
 
-def plan_calendar(plan: Plan) -> Calendar:
+def _calendar(title: str, zone: ZoneInfo, activities) -> Calendar:
     """One VEVENT per scheduled activity (unscheduled ones have no place in a calendar)."""
-    zone = _zone(plan)
     cal = Calendar()
     cal.add("prodid", "-//Wayfarer//Itinerary 1.0//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", plan.title)
+    cal.add("x-wr-calname", title)
     cal.add("x-wr-timezone", str(zone))
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
-    for activity in activity_list_ordered(plan=plan).filter(scheduled_date__isnull=False):
-        cal.add_component(_event(activity, zone, stamp))
+    for activity in activities:
+        if activity.scheduled_date is not None:
+            cal.add_component(_event(activity, zone, stamp))
     cal.add_missing_timezones()
     return cal
 
 
-def ics_response(plan: Plan) -> HttpResponse:
-    filename = f"{slugify(plan.title) or 'itinerary'}.ics"
-    response = HttpResponse(
-        plan_calendar(plan).to_ical(), content_type="text/calendar; charset=utf-8"
-    )
+def plan_calendar(plan: Plan) -> Calendar:
+    """The itinerary as the plan's members get it."""
+    activities = activity_list_ordered(plan=plan).filter(scheduled_date__isnull=False)
+    return _calendar(plan.title, _zone(plan.user.timezone), activities)
+
+
+def public_calendar(plan: PublicPlan) -> Calendar:
+    """The itinerary as outsiders get it: from the plan's public projection only."""
+    return _calendar(plan.title, _zone(plan.timezone), plan.activities)
+
+
+def ics_response(title: str, calendar: Calendar) -> HttpResponse:
+    filename = f"{slugify(title) or 'itinerary'}.ics"
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response

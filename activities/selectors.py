@@ -317,21 +317,3 @@ def _budget_summary(plan: Plan, totals: dict, by_type, by_day) -> dict:
     else:
         summary["used_percent"] = None
     return summary
-
-
-def activity_metadata_redacted(metadata: dict | None) -> dict:
-    """An activity's metadata as outsiders (share links, the gallery) may see it.
-
-    Drops the booking (reference, provider notes) and `extra`, a client's own business, the
-    same rule `plans.documents.plan_data_redacted` applies to the plan document.
-    """
-    return {
-        key: value
-        for key, value in (metadata or {}).items()
-        if key not in {"booking_info", "extra"}
-    }
-
-
-def plan_shared_activities(*, plan: Plan):
-    """The activities shown with a shared or public plan, in itinerary order (one query)."""
-    return activity_list_ordered(plan=plan)

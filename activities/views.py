@@ -22,6 +22,7 @@ from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
 from plans import permissions
 from plans.models import Plan
+from plans.projection import public_projection
 from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
@@ -54,12 +55,17 @@ def _error_message(request, error: ValidationError) -> None:
 @login_required
 @require_GET
 def itinerary(request, pk: int):
-    """The itinerary on its own page (handy on a phone); the plan page includes the same part."""
+    """The itinerary on its own page (handy on a phone); the plan page includes the same part.
+
+    Someone who is not a member (a public plan) gets the plan's public projection.
+    """
     plan = plan_get_for_user(user=request.user, pk=pk, action="view")
+    if permissions.plan_role(request.user, plan) is None:
+        return render(request, "activities/itinerary.html", {"plan": public_projection(plan)})
     return render(
         request,
         "activities/itinerary.html",
-        {"plan": plan, "can_edit": permissions.can_edit(request.user, plan)},
+        {"plan": plan, "member": True, "can_edit": permissions.can_edit(request.user, plan)},
     )
 
 
@@ -244,12 +250,16 @@ def itinerary_import(request, plan_pk: int):
 
 @require_GET
 def calendar_export(request, pk: int):
-    """The itinerary as an .ics file, for anyone who may view the plan."""
+    """The itinerary as an .ics file, for anyone who may view the plan (outsiders: a public
+    plan's projection)."""
     plan = plan_get_for_user(user=request.user, pk=pk, action="view")
-    return calendar.ics_response(plan)
+    if permissions.plan_role(request.user, plan) is None:
+        return calendar.ics_response(plan.title, calendar.public_calendar(public_projection(plan)))
+    return calendar.ics_response(plan.title, calendar.plan_calendar(plan))
 
 
 @require_GET
 def shared_calendar_export(request, token: str):
     """The shared itinerary as .ics; gone with the link, or while moderators hide the plan."""
-    return calendar.ics_response(plan_get_by_share_token(token=token))
+    projection = public_projection(plan_get_by_share_token(token=token))
+    return calendar.ics_response(projection.title, calendar.public_calendar(projection))

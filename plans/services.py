@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans import permissions
-from plans.documents import PLAN_DATA_SCHEMA, document_errors, plan_data_errors, plan_data_redacted
+from plans.documents import PLAN_DATA_SCHEMA, document_errors, plan_data_errors
 from plans.history import history_record
 from plans.models import (
     Plan,
@@ -32,6 +32,7 @@ from plans.models import (
     Role,
     invitation_token_hash,
 )
+from plans.projection import ACTIVITY_FIELDS, public_projection
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 # Session key holding the hash of an invitation opened before signing in.
@@ -335,43 +336,40 @@ def _copy_title(title: str) -> str:
 def plan_duplicate(*, plan: Plan, user) -> Plan:
     """A draft copy of a plan the user can see, owned by them, with its activities.
 
-    Members copy the whole document; anyone else (a public or shared-link plan) gets the
-    redacted one, without private notes or booking references, and activities without
-    their booking details or completion state.
+    Members copy the whole plan; anyone else (a public or shared-link plan) copies its public
+    projection, so a copy never holds more than the outsider could see.
     """
     insider = permissions.plan_role(user, plan) is not None
+    source = plan if insider else public_projection(plan)
     copy = Plan(
         user=user,
-        title=_copy_title(plan.title),
-        description=plan.description,
-        destination=plan.destination,
-        start_date=plan.start_date,
-        end_date=plan.end_date,
-        budget=plan.budget,
-        currency=plan.currency,
-        plan_data=plan.plan_data if insider else plan_data_redacted(plan.plan_data),
+        title=_copy_title(source.title),
+        description=source.description,
+        destination=source.destination,
+        start_date=source.start_date,
+        end_date=source.end_date,
+        budget=source.budget,
+        currency=source.currency,
+        plan_data=source.plan_data,
     )
     _validate_plan(copy)
     copy.save()
 
     activity_model = plan.activities.model
-    skip = {"id", "plan", "created_at", "updated_at", "version"}
-    names = [
-        field.attname
-        for field in activity_model._meta.concrete_fields
-        if field.name not in skip and field.attname not in skip
+    if insider:
+        skip = {"id", "plan", "created_at", "updated_at", "version"}
+        names = [
+            field.attname
+            for field in activity_model._meta.concrete_fields
+            if field.name not in skip and field.attname not in skip
+        ]
+        activities = plan.activities.all()
+    else:
+        names, activities = ACTIVITY_FIELDS, source.activities
+    copies = [
+        activity_model(plan=copy, **{name: getattr(activity, name) for name in names})
+        for activity in activities
     ]
-    copies = []
-    for activity in plan.activities.all():
-        values = {name: getattr(activity, name) for name in names}
-        if not insider:
-            values["is_completed"] = False
-            if "actual_cost" in values:
-                values["actual_cost"] = None
-            metadata = dict(values.get("metadata") or {})
-            metadata.pop("booking_info", None)
-            values["metadata"] = metadata
-        copies.append(activity_model(plan=copy, **values))
     created = activity_model.objects.bulk_create(copies)
     history_record(
         activity_model, [a.pk for a in created], created=True, reason="copied from another plan"

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_POST
 from config.pagination import LargeCountCachingPaginator
 from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
-from plans.documents import plan_data_redacted, plan_notes
+from plans.documents import plan_notes
 from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
 from plans.models import Plan, PlanInvitation
+from plans.projection import public_projection
 
 DASHBOARD_PAGE_SIZE = 12
 GALLERY_PAGE_SIZE = 24
@@ -41,12 +42,6 @@ def _query_without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def _document_context(plan: Plan, *, insider: bool) -> dict:
-    """plan_data as this requester may see it: members see everything, others a redacted copy."""
-    doc = plan.plan_data if insider else plan_data_redacted(plan.plan_data)
-    return {"doc": doc, "notes": plan_notes(doc), "show_private": insider}
 
 
 @reads_in_autocommit
@@ -149,16 +144,27 @@ def plan_edit(request, pk: int):
 
 @reads_in_autocommit
 def plan_detail(request, pk: int):
-    """The plan page: anyone who may see the plan; private details for members only."""
+    """The plan page: members see the whole plan, anyone else (a public plan) its projection."""
     plan = selectors.plan_get_for_page(user=request.user, pk=pk)
     role = permissions.plan_role(request.user, plan)
+    if role is None:
+        return render(
+            request,
+            "plans/public.html",
+            {
+                "plan": public_projection(plan),
+                "can_report": permissions.can_report(request.user, plan),
+            },
+        )
     context = {
         "plan": plan,
         "role": role,
         "can_edit": permissions.can_edit(request.user, plan),
         "can_manage": permissions.can_manage(request.user, plan),
         "can_report": permissions.can_report(request.user, plan),
-        **_document_context(plan, insider=role is not None),
+        "doc": plan.plan_data,
+        "notes": plan_notes(plan.plan_data),
+        "show_private": True,
     }
     if context["can_edit"]:
         # Called by the template only when its kept list is out of date (a plan or activity
@@ -277,17 +283,15 @@ def plan_duplicate(request, pk: int):
 
 @reads_in_autocommit
 def shared_plan(request, token: str):
-    """The read-only page behind a share link: no sign-in, no private details."""
+    """The read-only page behind a share link: no sign-in, the plan's public projection."""
     plan = selectors.plan_get_by_share_token(token=token)
     return render(
         request,
         "plans/shared.html",
         {
-            "plan": plan,
-            "can_edit": False,
+            "plan": public_projection(plan),
             "token": token,
             "can_report": permissions.can_report(request.user, plan),
-            **_document_context(plan, insider=False),
         },
     )
 

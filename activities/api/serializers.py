@@ -7,21 +7,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from activities.models import ActivityType, PlanActivity
-from activities.selectors import activity_metadata_redacted
 from activities.services import EDITABLE_FIELDS
 from plans.api.serializers import JSONObjectField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.selectors import plan_editable_by
 
 MAX_ID = 2**63 - 1
-
-
-@extend_schema_field({"type": "object", "additionalProperties": True})
-class RedactedMetadataField(serializers.JSONField):
-    """An activity's metadata as outsiders see it (the selectors' redaction rule)."""
-
-    def to_representation(self, value) -> dict:
-        return activity_metadata_redacted(value)
 
 
 @extend_schema_field(
@@ -139,9 +130,9 @@ class ActivityUpdateSerializer(ActivitySerializer):
 
 
 class PublicActivitySerializer(ActivityModelSerializer):
-    """An activity as anyone may see it: no booking, actual cost or completion."""
+    """An activity of a plan's public projection (no booking, actual cost or completion)."""
 
-    metadata = RedactedMetadataField(read_only=True)
+    metadata = JSONObjectField(read_only=True)
 
     class Meta:
         model = PlanActivity
@@ -166,9 +157,9 @@ class PublicActivitySerializer(ActivityModelSerializer):
 
 
 class PublicPlanDetailSerializer(PublicPlanSerializer):
-    """A shared or public plan with its itinerary, redacted."""
+    """A shared or public plan's projection with its itinerary."""
 
-    activities = PublicActivitySerializer(many=True, read_only=True, source="shared_activities")
+    activities = PublicActivitySerializer(many=True, read_only=True)
 
     class Meta(PublicPlanSerializer.Meta):
         fields = [*PublicPlanSerializer.Meta.fields, "activities"]

@@ -53,6 +53,7 @@ from config.openapi import errors
 from plans import selectors as plan_selectors
 from plans.api import views as plan_views
 from plans.api.serializers import PlanSerializer
+from plans.projection import public_projection
 from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
 
 ACTIVITY_EXAMPLE = OpenApiExample(
@@ -347,8 +348,9 @@ class SharedPlanApi(APIView):
     @extend_schema(
         summary="A plan behind a share link",
         description=(
-            "Read-only and without sign-in. Private notes, booking references, actual costs "
-            "and the owner's email are never included."
+            "Read-only and without sign-in: the plan's public projection. Private notes, "
+            "booking references, actual costs, completion and email addresses are never "
+            "included."
         ),
         auth=[],
         parameters=[
@@ -362,8 +364,7 @@ class SharedPlanApi(APIView):
         if not SHARE_TOKEN.match(share_token):
             raise Http404("No plan found.")
         plan = plan_selectors.plan_get_by_share_token(token=share_token)
-        plan.shared_activities = list(selectors.plan_shared_activities(plan=plan))
-        return Response(PublicPlanDetailSerializer(plan).data)
+        return Response(PublicPlanDetailSerializer(public_projection(plan)).data)
 
 
 class PublicPlanDetailApi(APIView):
@@ -378,8 +379,7 @@ class PublicPlanDetailApi(APIView):
     )
     def get(self, request, pk: int):
         plan = plan_selectors.plan_get_public(pk=pk)
-        plan.shared_activities = list(selectors.plan_shared_activities(plan=plan))
-        return Response(PublicPlanDetailSerializer(plan).data)
+        return Response(PublicPlanDetailSerializer(public_projection(plan)).data)
 
 
 class PlanExportApi(APIView):

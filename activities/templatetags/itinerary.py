@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
@@ -42,6 +43,7 @@ from activities.selectors import (
     group_by_day,
     itinerary_budget_summary,
 )
+from plans.projection import PublicPlan
 from plans.templatetags.money import money
 
 register = template.Library()
@@ -237,6 +239,62 @@ def itinerary_for(plan) -> Itinerary:
         activity_urls=url_patterns,
         type_labels=_type_labels(),
     )
+
+
+@dataclass
+class PublicItinerary:
+    """What the outsiders' itinerary (PUBLIC_ITINERARY_TEMPLATE) shows of a plan's projection."""
+
+    days: list[DayGroup]
+    markers: list[dict]
+    estimated: Decimal
+    without_estimate: int
+    map_tile_url: str
+    map_tile_attribution: str
+
+    @property
+    def total(self) -> int:
+        return sum(day.total for day in self.days)
+
+
+PUBLIC_ITINERARY_TEMPLATE = "activities/_public_itinerary.html"
+
+
+@register.inclusion_tag(PUBLIC_ITINERARY_TEMPLATE)
+def public_itinerary(plan: PublicPlan, calendar_url: str) -> dict:
+    """The itinerary as outsiders see it, from the plan's public projection only: days,
+    times, places and estimates; no controls, completion or actual spending. `calendar_url`
+    is the calendar file the visitor may fetch (the share link's or the public plan's)."""
+    days = group_by_day(plan, plan.activities)
+    markers = []
+    for day in days:
+        day.estimated = sum(
+            (a.estimated_cost for a in day.activities if a.estimated_cost is not None),
+            Decimal("0.00"),
+        )
+        for position, activity in enumerate(day.activities, start=1):
+            if activity.latitude is not None and activity.longitude is not None:
+                markers.append(
+                    {
+                        "lat": float(activity.latitude),
+                        "lng": float(activity.longitude),
+                        "number": position,
+                        "day": day.number or 0,
+                        "dayLabel": f"Day {day.number}" if day.number else "",
+                        "title": activity.title,
+                        "id": activity.id,
+                    }
+                )
+    estimates = [a.estimated_cost for a in plan.activities if a.estimated_cost is not None]
+    itinerary = PublicItinerary(
+        days=days,
+        markers=markers,
+        estimated=sum(estimates, Decimal("0.00")),
+        without_estimate=len(plan.activities) - len(estimates),
+        map_tile_url=settings.MAP_TILE_URL,
+        map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
+    )
+    return {"plan": plan, "itinerary": itinerary, "calendar_url": calendar_url}
 
 
 def _text(value) -> str:

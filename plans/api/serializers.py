@@ -7,7 +7,7 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from plans.documents import PLAN_DATA_SCHEMA, plan_data_redacted
+from plans.documents import PLAN_DATA_SCHEMA
 from plans.models import Plan, PlanMember, Role
 
 MAX_ID = 2**63 - 1
@@ -32,14 +32,6 @@ class JSONObjectField(serializers.JSONField):
         if not isinstance(data, dict):
             raise serializers.ValidationError("must be of type object")
         return super().to_internal_value(data)
-
-
-@extend_schema_field({"type": "object", "additionalProperties": True})
-class RedactedPlanDataField(serializers.JSONField):
-    """The plan document as outsiders see it; redaction is the document module's rule."""
-
-    def to_representation(self, value) -> dict:
-        return plan_data_redacted(value)
 
 
 class OwnerSerializer(serializers.Serializer):
@@ -105,10 +97,11 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PublicPlanSerializer(serializers.ModelSerializer):
-    """A plan as anyone may see it: the redacted document, the owner's public name only."""
+    """A plan as anyone may see it: serialises its public projection (plans.projection), never
+    the Plan row. The model only describes the fields' types and limits for the schema."""
 
-    owner = OwnerSerializer(source="user", read_only=True)
-    plan_data = RedactedPlanDataField(read_only=True)
+    owner = OwnerSerializer(read_only=True)
+    plan_data = JSONObjectField(read_only=True)
 
     class Meta:
         model = Plan

@@ -38,6 +38,7 @@ from plans.api.serializers import (
 )
 from plans.filters import PlanApiFilter, PublicPlanApiFilter
 from plans.models import PlanMember
+from plans.projection import DEFAULT_SECTIONS, public_projection
 
 PLAN_EXAMPLE = OpenApiExample(
     "A long weekend in Lisbon",
@@ -59,6 +60,8 @@ PLAN_EXAMPLE = OpenApiExample(
 
 
 PUBLICATION_FIELDS = ("status", "is_public")
+# The gallery shows plans, not their itineraries.
+GALLERY_SECTIONS = DEFAULT_SECTIONS - {"activities"}
 OWNER_ONLY_MESSAGE = "Only the plan's owner can publish, archive or list it in the public gallery."
 
 
@@ -342,3 +345,9 @@ class PublicPlanListApi(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.plan_public_list()
+
+    def list(self, request, *args, **kwargs):
+        """Each plan's public projection, without its activities (no query per plan)."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        projections = [public_projection(plan, sections=GALLERY_SECTIONS) for plan in page]
+        return self.get_paginated_response(self.get_serializer(projections, many=True).data)

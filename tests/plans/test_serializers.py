@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from activities.api.serializers import ActivitySerializer, PublicPlanDetailSerializer
 from activities.models import PlanActivity
-from activities.selectors import plan_shared_activities
 from plans import selectors
 from plans.api.serializers import PlanSerializer, PublicPlanSerializer
 from plans.models import Plan, Role
+from plans.projection import public_projection
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -204,10 +204,9 @@ def test_public_plan_payload(zone):
         }
 
     with timezone.override(zone):
-        plan = _read(selectors.plan_get_public(pk=full.pk))
-        assert PublicPlanSerializer(plan).data == plan_part
-        plan.shared_activities = list(plan_shared_activities(plan=plan))
-        detail = PublicPlanDetailSerializer(plan).data
+        projection = public_projection(_read(selectors.plan_get_public(pk=full.pk)))
+        assert PublicPlanSerializer(projection).data == plan_part
+        detail = PublicPlanDetailSerializer(projection).data
     assert detail == {
         **plan_part,
         "activities": [
