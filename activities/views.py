@@ -4,7 +4,6 @@ redirects back to where the traveller was (the plan page or the itinerary page).
 
 from __future__ import annotations
 
-import json
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from activities import calendar, services
 from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
 from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
+from config.parsers import parse_json
 from plans import permissions
 from plans.models import Plan
 from plans.projection import public_projection
@@ -211,7 +211,7 @@ def activity_reorder(request, plan_pk: int):
     """Drag-and-drop's endpoint: JSON {"days": {"2025-06-01": [ids], "unscheduled": [ids]}}."""
     plan, _ = _editable(request, plan_pk)
     try:
-        payload = json.loads(request.body or b"{}")
+        payload = parse_json(request.body or b"{}")
         days = {
             DayField(required=False).clean(key): [int(pk) for pk in ids]
             for key, ids in payload["days"].items()

@@ -6,6 +6,10 @@ version conflicts; constraints raise IntegrityError. Views stay thin and never c
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from rest_framework import exceptions
@@ -17,7 +21,21 @@ from config.etags import PreconditionFailed
 from plans.services import PlanVersionConflict
 
 
+class RequestTooLarge(exceptions.APIException):
+    """413: a body over DATA_UPLOAD_MAX_MEMORY_SIZE (Django's own answer is a bare 400)."""
+
+    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
+def request_too_large() -> RequestTooLarge:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return RequestTooLarge(f"The request body is too large: send at most {limit:,} bytes.")
+
+
 def _as_api_error(exc: Exception) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        return request_too_large()
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             return exceptions.ValidationError(exc.message_dict)

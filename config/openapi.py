@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
@@ -69,3 +71,56 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         429: THROTTLED,
     }
     return {code: table[code] for code in codes}
+
+
+def _error_content(description: str, example: str) -> dict:
+    return {
+        "description": description,
+        "content": {
+            "application/json": {
+                "schema": {"$ref": "#/components/schemas/Error"},
+                "examples": {"Error": {"value": {"detail": example}}},
+            }
+        },
+    }
+
+
+# What any operation may answer whatever its view lists, as the view's `errors()` would write it.
+ANY_OPERATION_ERRORS = {
+    "500": _error_content(
+        "An unexpected error on the server; it was logged and nothing was saved.",
+        "Something went wrong on our side. It has been logged; please try again in a moment.",
+    ),
+}
+# And what any operation with a request body may answer before its view runs.
+BODY_ERRORS = {
+    "400": _error_content(
+        "The body is not JSON this API accepts (malformed, nested over 64 levels, a key "
+        "repeated in one object, a number out of range, NUL characters).",
+        "JSON may nest objects and arrays at most 64 levels deep.",
+    ),
+    "413": _error_content(
+        "The body is larger than the API accepts.",
+        "The request body is too large: send at most 2,621,440 bytes.",
+    ),
+    "415": _error_content(
+        "The body is not `application/json`.",
+        'Unsupported media type "text/plain" in request.',
+    ),
+}
+
+
+def document_errors_of_every_operation(result: dict, generator, request, public) -> dict:
+    """drf-spectacular postprocessing hook: adds the errors above where a view did not list them.
+
+    They come from the parser and Django's handlers (config.parsers, config.errors), not from
+    any one view, so every operation, including new ones, documents them the same way.
+    """
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            extra = dict(ANY_OPERATION_ERRORS)
+            if "requestBody" in operation:
+                extra = {**BODY_ERRORS, **extra}
+            for code, response in extra.items():
+                operation["responses"].setdefault(code, copy.deepcopy(response))
+    return result

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 # PostgreSQL's OFFSET is a bigint: a page beyond it is past the end of any list, not an error.
@@ -79,7 +80,8 @@ class PageNumberSizePagination(PageNumberPagination):
     """20 per page by default; `page_size` up to 100 (larger values are capped at 100).
 
     A page past the last one is a 404, as DRF does. A `page_size` that is not a positive
-    integer falls back to the default rather than failing, so a sloppy client still gets data.
+    whole number is a 400 naming it, as any other bad parameter (DRF would quietly use the
+    default, so a typo would look like missing data).
     """
 
     page_size = 20
@@ -87,10 +89,28 @@ class PageNumberSizePagination(PageNumberPagination):
     max_page_size = 100
     django_paginator_class = PageFirstPaginator
 
+    def get_page_size(self, request) -> int:
+        value = request.query_params.get(self.page_size_query_param)
+        if value is None:
+            return self.page_size
+        digits = value.lstrip("0") if value.isascii() and value.isdigit() else ""
+        if not digits:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Give a whole number from 1; values above {self.max_page_size} "
+                        f"are capped at {self.max_page_size}."
+                    ]
+                }
+            )
+        # Many digits: capped without converting them all.
+        return min(int(digits), self.max_page_size) if len(digits) <= 6 else self.max_page_size
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
                 parameter["description"] = (
                     f"Results per page: default {self.page_size}; values above "
                     f"{self.max_page_size} are capped at {self.max_page_size}."

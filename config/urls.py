@@ -38,3 +38,9 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("plans.urls")),
 ]
+
+# Django's error handlers: JSON under /api/, the site's error pages elsewhere.
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
+from config.parsers import StrictJSONDecoder
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
 
@@ -129,7 +130,11 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 
 
 class PrettyJSONField(forms.JSONField):
-    """Shows the document indented, so staff can read and edit it."""
+    """Shows the document indented, so staff can read and edit it; reads it as the API does."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("decoder", StrictJSONDecoder)
+        super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, forms.fields.InvalidJSONInput):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -12,6 +10,7 @@ from django_filters.fields import BaseCSVField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from config.parsers import JSONRejected, parse_json
 from plans.documents import plan_data_canonical
 from plans.models import Plan, Role
 
@@ -120,35 +119,25 @@ class PlanGalleryFilter(django_filters.FilterSet):
 
 
 class JSONObjectField(forms.CharField):
-    """A query parameter holding a JSON object, e.g. `{"preferences": {"pace": "relaxed"}}`."""
+    """A query parameter holding a JSON object, e.g. `{"preferences": {"pace": "relaxed"}}`.
+
+    Read by the API's own JSON rules (`config.parsers.parse_json`): a depth limit, no repeated
+    keys, finite numbers, text PostgreSQL can store.
+    """
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            parsed = json.loads(value)
+            parsed = parse_json(value)
+        except JSONRejected as error:
+            raise forms.ValidationError(error.msg) from None
         except ValueError:
             raise forms.ValidationError("Enter a valid JSON object.") from None
         if not isinstance(parsed, dict):
             raise forms.ValidationError('Enter a JSON object, such as {"preferences": {}}.')
-        if not _storable(parsed):
-            raise forms.ValidationError("Enter a JSON object without NUL characters.")
         return parsed
-
-
-def _storable(value) -> bool:
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return False
-        return "\x00" not in value
-    if isinstance(value, dict):
-        return all(_storable(k) and _storable(v) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_storable(item) for item in value)
-    return True
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -3,42 +3,29 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
 from accounts.api.serializers import MeSerializer
-from config.openapi import THROTTLED
-
-_ERRORS = {
-    401: OpenApiResponse(description="No credentials, or an expired or revoked token."),
-    403: OpenApiResponse(description="A read-only token was used for a change."),
-    429: THROTTLED,
-}
+from config.openapi import errors
 
 
 class MeApi(APIView):
     """The signed-in traveller's profile and travel preferences."""
 
-    @extend_schema(operation_id="me_retrieve", responses={200: MeSerializer, **_ERRORS})
+    @extend_schema(
+        operation_id="me_retrieve", responses={200: MeSerializer, **errors(401, 403, 429)}
+    )
     def get(self, request):
         return Response(MeSerializer(request.user).data)
 
     @extend_schema(
         operation_id="me_partial_update",
         request=MeSerializer,
-        responses={
-            200: MeSerializer,
-            400: OpenApiResponse(
-                description=(
-                    "Field errors; travel preference errors are keyed by JSON path, "
-                    'e.g. {"travel_preferences.budget_type": ["must be one of: …"]}.'
-                )
-            ),
-            **_ERRORS,
-        },
+        responses={200: MeSerializer, **errors(400, 401, 403, 429)},
     )
     def patch(self, request):
         serializer = MeSerializer(request.user, data=request.data, partial=True)

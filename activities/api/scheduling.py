@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities import scheduling
-from config.openapi import errors
+from config.openapi import ErrorSerializer, errors
 from plans.selectors import plan_get_for_user
 
 # --------------------------------------------------------------------------- serializers
@@ -176,9 +176,10 @@ _EXAMPLE = {
 _ERRORS = {
     **errors(400, 401, 429),
     403: OpenApiResponse(
-        description="A viewer of the plan, or a read-only token: planning needs edit rights."
+        ErrorSerializer,
+        description="A viewer of the plan, or a read-only token: planning needs edit rights.",
     ),
-    404: OpenApiResponse(description="No such plan for you (or no such day)."),
+    404: OpenApiResponse(ErrorSerializer, description="No such plan for you (or no such day)."),
 }
 _PROPOSAL_RESPONSES = {
     200: OpenApiResponse(

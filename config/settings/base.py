@@ -259,6 +259,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # API issue: read-only fields stay out of request bodies; stable enum names.
     "COMPONENT_SPLIT_REQUEST": True,
+    # Errors that come from the parser and Django's handlers, not from one view (config.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.openapi.document_errors_of_every_operation",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PlanRoleEnum": "plans.models.Role",
         "MemberRoleEnum": "plans.models.PlanMember.MEMBER_ROLES",

@@ -131,3 +131,16 @@ def test_the_last_page_by_name(owner_of_five):
     response, _ = _plans_page(owner_of_five, {"page_size": 2, "page": "last"})
     body = response.json()
     assert (body["count"], len(body["results"]), body["next"]) == (5, 1, None)
+
+
+@pytest.mark.parametrize("value", ["false", "0", "000", "-1", "abc", "1.5", "\u0663"])
+def test_page_size_that_is_not_a_positive_whole_number_is_a_400(value):
+    """A typo in `page_size` names the parameter instead of quietly using the default; a
+    huge one is capped."""
+    huge = client_for(None).get("/api/v1/public/plans/", {"page_size": "9" * 5000})
+    assert huge.status_code == HTTPStatus.OK
+    response = client_for(None).get("/api/v1/public/plans/", {"page_size": value})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.json() == {
+        "page_size": ["Give a whole number from 1; values above 100 are capped at 100."]
+    }

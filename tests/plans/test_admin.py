@@ -341,6 +341,21 @@ def test_bad_plan_data_shows_the_json_path_error_and_saves_nothing(staff_client)
     assert (plan.title, plan.plan_data, plan.version) == ("Before", {}, 1)
 
 
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000, '{"notes": "a", "notes": "b"}', '{"notes": "\\u0000"}']
+)
+def test_plan_data_the_api_would_refuse_is_a_form_error_not_a_500(staff_client, text):
+    """Deep nesting (a RecursionError before), repeated keys and NUL: "Enter a valid JSON."."""
+    plan = PlanFactory(title="Before")
+    url = reverse("admin:plans_plan_change", args=[plan.pk])
+    response = staff_client.post(url, _change_form_data(plan, title="After", plan_data=text))
+
+    assert response.status_code == HTTPStatus.OK
+    assert "Enter a valid JSON." in response.content.decode()
+    plan.refresh_from_db()
+    assert (plan.title, plan.version) == ("Before", 1)
+
+
 def test_a_valid_admin_edit_saves_bumps_the_version_and_records_history(staff_client, staff):
     plan = PlanFactory(title="Before")
     url = reverse("admin:plans_plan_change", args=[plan.pk])
