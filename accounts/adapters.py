@@ -6,9 +6,26 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
+from config.links import public_site, public_url
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email is the login; usernames are generated from it and never shown to others."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every allauth email signs as the product, with links on the public address.
+
+        allauth builds its links (verification, password reset, sign-up) on the host the
+        request came in on, and names the site after that host: here both become the
+        configured public URL, whichever email it is.
+        """
+        context = {**context, "current_site": public_site()}
+        if self.request is not None:
+            origin = self.request.build_absolute_uri("/")
+            for key, value in context.items():
+                if isinstance(value, str) and value.startswith(origin):
+                    context[key] = public_url(value.removeprefix(origin[:-1]))
+        super().send_mail(template_prefix, email, context)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
