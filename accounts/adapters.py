@@ -5,6 +5,9 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from config.links import public_site, public_url
 
@@ -26,6 +29,19 @@ class AccountAdapter(DefaultAccountAdapter):
                 if isinstance(value, str) and value.startswith(origin):
                     context[key] = public_url(value.removeprefix(origin[:-1]))
         super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, *, signup: bool, **kwargs) -> HttpResponse:
+        """Right after signing up, ask for the name others see, then go where they were going.
+
+        A step after sign-up rather than a field on the sign-up form, so that sign-ups through
+        Google or Facebook, which skip that form, get it too; it can be skipped, keeping the
+        neutral generated name.
+        """
+        response = super().post_login(request, user, signup=signup, **kwargs)
+        if signup and not user.display_name and isinstance(response, HttpResponseRedirect):
+            query = urlencode({"next": response.url})
+            return HttpResponseRedirect(f"{reverse('accounts:choose_name')}?{query}")
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

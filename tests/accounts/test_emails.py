@@ -69,6 +69,9 @@ def test_sign_up_verification_email(client):
     (message,) = mail.outbox
     (link,) = assert_allauth_email_from_wayfarer(message)
     assert path_of(link).startswith("/accounts/confirm-email/")
+    # It names the traveller by their public name, not the username made from the address.
+    assert "gus.6044a0" not in message.body.replace("gus.6044a0@example.com", "")
+    assert User.objects.get().public_name in message.body
     client.post(path_of(link))
     assert User.objects.get().is_verified
 
@@ -148,7 +151,8 @@ def test_invitation_email(client, django_capture_on_commit_callbacks):
         )
     (message,) = mail.outbox
     links = assert_from_wayfarer(message)
-    assert message.subject == f"{owner.public_name} invited you to “Lisbon” on Wayfarer"
+    assert message.subject == f"{owner.neutral_name} invited you to “Lisbon” on Wayfarer"
+    assert "gus.6044a0" not in message.subject + message.body
     (link,) = (link for link in links if "/invitations/" in link)
     client.logout()
     assert client.get(path_of(link)).status_code == HTTPStatus.OK
