@@ -49,12 +49,12 @@ def _display_name_field() -> forms.CharField:
     return forms.CharField(max_length=100, required=False)
 
 
-def _explain_display_name(form: forms.Form, user: User | None) -> None:
+def _explain_display_name(form: forms.Form, user: User) -> None:
     """Say what others see, with the neutral name this traveller keeps if they choose none."""
-    text = "What other travellers see on plans you share or publish; your email is never shown."
-    if user is not None:
-        text += f" Leave it empty to be shown as “{user.neutral_name}”."
-    form.fields["display_name"].help_text = text
+    form.fields["display_name"].help_text = (
+        "What other travellers see on plans you share or publish; your email is never shown. "
+        f"Leave it empty to be shown as “{user.neutral_name}”."
+    )
 
 
 class PublicNameForm(forms.Form):
@@ -105,7 +105,7 @@ class ProfileForm(forms.Form):
     )
     avoid_crowds = forms.BooleanField(required=False, label="Avoid crowded places")
 
-    def __init__(self, *args, user: User | None = None, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         _explain_display_name(self, user)
 
