@@ -5,10 +5,43 @@ from __future__ import annotations
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from config.links import public_site, public_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email is the login; usernames are generated from it and never shown to others."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every allauth email signs as the product, with links on the public address.
+
+        allauth builds its links (verification, password reset, sign-up) on the host the
+        request came in on, and names the site after that host: here both become the
+        configured public URL, whichever email it is.
+        """
+        context = {**context, "current_site": public_site()}
+        if self.request is not None:
+            origin = self.request.build_absolute_uri("/")
+            for key, value in context.items():
+                if isinstance(value, str) and value.startswith(origin):
+                    context[key] = public_url(value.removeprefix(origin[:-1]))
+        super().send_mail(template_prefix, email, context)
+
+    def post_login(self, request, user, *, signup: bool, **kwargs) -> HttpResponse:
+        """Right after signing up, ask for the name others see, then go where they were going.
+
+        A step after sign-up rather than a field on the sign-up form, so that sign-ups through
+        Google or Facebook, which skip that form, get it too; it can be skipped, keeping the
+        neutral generated name.
+        """
+        response = super().post_login(request, user, signup=signup, **kwargs)
+        if signup and not user.display_name and isinstance(response, HttpResponseRedirect):
+            query = urlencode({"next": response.url})
+            return HttpResponseRedirect(f"{reverse('accounts:choose_name')}?{query}")
+        return response
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

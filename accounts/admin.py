@@ -82,7 +82,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = [
         "email",
         "username",
-        "display_name",
+        "public_name",
         "verified",
         "is_active",
         "is_staff",
@@ -95,10 +95,11 @@ class UserAdmin(DjangoUserAdmin):
         ProviderFilter,
         ("date_joined", admin.DateFieldListFilter),
     ]
-    search_fields = ["email", "username", "first_name", "last_name", "display_name"]
+    # name_tag: find "Traveller 7F3K" from a report that names them so.
+    search_fields = ["email", "username", "first_name", "last_name", "display_name", "name_tag"]
     ordering = ["-date_joined"]
     date_hierarchy = "date_joined"
-    readonly_fields = ["password_status", "last_login", "date_joined"]
+    readonly_fields = ["password_status", "name_tag", "last_login", "date_joined"]
     # No "password" field: Django's widget would show part of the hash.
     fieldsets = [
         (None, {"fields": ["username", "email", "password_status"]}),
@@ -109,6 +110,7 @@ class UserAdmin(DjangoUserAdmin):
                     "first_name",
                     "last_name",
                     "display_name",
+                    "name_tag",
                     "home_city",
                     "timezone",
                     "preferred_currency",
@@ -127,6 +129,10 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_verified()
+
+    @admin.display(description="Public name", ordering="display_name")
+    def public_name(self, user: User) -> str:
+        return user.public_name
 
     @admin.display(boolean=True, description="Verified", ordering="is_verified")
     def verified(self, obj) -> bool:

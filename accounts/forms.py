@@ -45,12 +45,31 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in names]
 
 
-class ProfileForm(forms.Form):
-    display_name = forms.CharField(
-        max_length=100,
-        required=False,
-        help_text="What other travellers see on shared plans. Your email is never shown.",
+def _display_name_field() -> forms.CharField:
+    return forms.CharField(max_length=100, required=False)
+
+
+def _explain_display_name(form: forms.Form, user: User) -> None:
+    """Say what others see, with the neutral name this traveller keeps if they choose none."""
+    form.fields["display_name"].help_text = (
+        "What other travellers see on plans you share or publish; your email is never shown. "
+        f"Leave it empty to be shown as “{user.neutral_name}”."
     )
+
+
+class PublicNameForm(forms.Form):
+    """The step after sign-up: only the name others see."""
+
+    display_name = _display_name_field()
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain_display_name(self, user)
+        self.fields["display_name"].widget.attrs["placeholder"] = user.neutral_name
+
+
+class ProfileForm(forms.Form):
+    display_name = _display_name_field()
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     home_city = forms.CharField(max_length=100, required=False)
@@ -85,6 +104,10 @@ class ProfileForm(forms.Form):
         choices=lambda: _choices("preferred_activity_times"),
     )
     avoid_crowds = forms.BooleanField(required=False, label="Avoid crowded places")
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        _explain_display_name(self, user)
 
     @classmethod
     def initial_for(cls, user: User) -> dict:

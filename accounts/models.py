@@ -7,6 +7,7 @@ signed-in sessions.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -14,13 +15,14 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.indexes import OpClass
 from django.contrib.sessions.models import Session
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Lower
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, Floor, Lower, Random, Substr
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from accounts.validators import (
     currency_code_validator,
+    validate_public_name,
     validate_timezone,
     validate_travel_preferences,
 )
@@ -38,20 +40,56 @@ class WayfarerUserManager(UserManager.from_queryset(UserQuerySet)):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
-def public_name_of(display_name: str, first_name: str, username: str) -> str:
-    """What other travellers see of a user: never the email address.
+# The generated part of a traveller's neutral public name ("Traveller 7F3K"): letters and
+# digits that cannot be mistaken for one another (no 0/O, 1/I), 32 of them, four at a time.
+NAME_TAG_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+NAME_TAG_LENGTH = 4
 
-    A function of the three columns, so that reads without a User instance (a plan's recent
-    changes, read as rows) apply the same rule.
+
+def new_name_tag() -> str:
+    """A fresh random tag: it says nothing of the email address, the username or when the
+    account was made. It need not be unique; it only makes neutral names tell apart."""
+    return "".join(secrets.choice(NAME_TAG_ALPHABET) for _ in range(NAME_TAG_LENGTH))
+
+
+def random_name_tag() -> Concat:
+    """new_name_tag() as a database expression, drawn by PostgreSQL for every row it writes.
+
+    The column's database default, for rows written around the ORM: bulk loads (COPY) and
+    the existing rows when the column was added.
     """
-    return display_name or first_name or username
+    size = Value(len(NAME_TAG_ALPHABET))
+    position = Cast(Floor(Random() * size), models.IntegerField()) + 1
+    letter = Substr(Value(NAME_TAG_ALPHABET), position, 1)
+    return Concat(*[letter] * NAME_TAG_LENGTH, output_field=models.CharField())
+
+
+def public_name_of(display_name: str, name_tag: str) -> str:
+    """What other travellers see of a user: the name they chose, or a neutral generated one.
+
+    Never the email address, the username allauth derives from it, or a first name taken
+    from a social login. A function of the two columns, so that reads without a User instance
+    (a plan's recent changes, read as rows) apply the same rule.
+    """
+    return display_name or neutral_name_of(name_tag)
+
+
+def neutral_name_of(name_tag: str) -> str:
+    return f"Traveller {name_tag}"
 
 
 class User(AbstractUser):
     """Email is unique regardless of case; profile fields live here to save a join on every page."""
 
     email = models.EmailField("email address", max_length=254)
-    display_name = models.CharField(max_length=100, blank=True)
+    display_name = models.CharField(max_length=100, blank=True, validators=[validate_public_name])
+    # The neutral public name's tag, shown while display_name is empty (public_name_of).
+    name_tag = models.CharField(
+        max_length=NAME_TAG_LENGTH,
+        default=new_name_tag,
+        db_default=random_name_tag(),
+        editable=False,
+    )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     preferred_currency = models.CharField(
         max_length=3, default="USD", validators=[currency_code_validator]
@@ -76,6 +114,12 @@ class User(AbstractUser):
                 condition=models.Q(preferred_currency__regex=r"^[A-Z]{3}$"),
                 name="accounts_user_currency_iso4217",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    name_tag__regex=rf"^[{NAME_TAG_ALPHABET}]{{{NAME_TAG_LENGTH}}}$"
+                ),
+                name="accounts_user_name_tag_format",
+            ),
         ]
         indexes = [
             # Staff find plans by the start of the owner's email (plans.selectors): a range
@@ -94,7 +138,13 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return public_name_of(self.display_name, self.first_name, self.username)
+        """The one name other travellers see, on every page, email and API response."""
+        return public_name_of(self.display_name, self.name_tag)
+
+    @property
+    def neutral_name(self) -> str:
+        """The generated name shown while no display name is chosen."""
+        return neutral_name_of(self.name_tag)
 
     @cached_property
     def is_verified(self) -> bool:

@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("profile/", views.profile, name="profile"),
+    path("name/", views.choose_name, name="choose_name"),
     path("tokens/", views.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("sessions/", views.sessions, name="sessions"),

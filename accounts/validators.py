@@ -18,6 +18,12 @@ currency_code_validator = RegexValidator(
 )
 
 
+def validate_public_name(value: str) -> None:
+    """A chosen public name is a name: an email address there would show it to everyone."""
+    if "@" in value:
+        raise ValidationError("Use a name rather than an email address: other travellers see it.")
+
+
 @cache
 def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())

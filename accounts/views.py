@@ -9,19 +9,21 @@ from allauth.account import app_settings as allauth_account_settings
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
-from accounts.forms import AccountDeleteForm, ProfileForm, TokenCreateForm
+from accounts.forms import AccountDeleteForm, ProfileForm, PublicNameForm, TokenCreateForm
 from accounts.models import ApiToken
 
 
@@ -41,7 +43,7 @@ def overview(request):
 def profile(request):
     user = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, user=user)
         if form.is_valid():
             try:
                 services.user_update_profile(user=user, **form.profile_changes())
@@ -51,8 +53,38 @@ def profile(request):
                 messages.success(request, "Your profile has been saved.")
                 return redirect("accounts:profile")
     else:
-        form = ProfileForm(initial=ProfileForm.initial_for(user))
+        form = ProfileForm(initial=ProfileForm.initial_for(user), user=user)
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def choose_name(request):
+    """The step after sign-up: the name others see, or skip and keep the neutral one."""
+    user = request.user
+    next_url = _next_url(request)
+    form = PublicNameForm(
+        request.POST or None, user=user, initial={"display_name": user.display_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update_profile(user=user, display_name=form.cleaned_data["display_name"])
+        except ValidationError as exc:
+            for message in exc.message_dict.get("display_name", exc.messages):
+                form.add_error("display_name", message)
+        else:
+            messages.success(request, f"Other travellers will see you as “{user.public_name}”.")
+            return redirect(next_url)
+    return render(request, "accounts/choose_name.html", {"form": form, "next": next_url})
+
+
+def _next_url(request) -> str:
+    """Where the traveller was going (a path on this site), else the usual landing page."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

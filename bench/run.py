@@ -198,6 +198,7 @@ def configure_environment(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
+        "PUBLIC_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "DEBUG": "false",
     }

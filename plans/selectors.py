@@ -128,9 +128,8 @@ PLAN_CARD_FIELDS = (
     "status",
     "is_public",
     "updated_at",
-    "user__username",
-    "user__first_name",
     "user__display_name",
+    "user__name_tag",
 )
 
 
@@ -272,7 +271,7 @@ def _recent_changes_sql() -> str:
     return f"""
         SELECT change.side, change.history_date, change.history_type,
                change.history_change_reason, change.title,
-               author.display_name, author.first_name, author.username
+               author.display_name, author.name_tag
         FROM (
             (SELECT history_date, history_id, history_type, history_change_reason,
                     history_user_id, NULL AS title, 0 AS side
@@ -292,12 +291,12 @@ def _recent_changes_sql() -> str:
 
 
 def _change(row) -> PlanChange:
-    side, when, kind, reason, title, display_name, first_name, username = row
+    side, when, kind, reason, title, display_name, name_tag = row
     reason = reason or ""
     if reason in _MODERATION_REASONS:
         who = "Wayfarer moderators"
-    elif username is not None:  # the row has an author (usernames are never NULL)
-        who = public_name_of(display_name, first_name, username)
+    elif name_tag is not None:  # the row has an author (tags are never NULL)
+        who = public_name_of(display_name, name_tag)
     else:
         who = "Someone"
     labels = _ACTIVITY_WHAT if side else _PLAN_WHAT

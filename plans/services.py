@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.links import public_url
 from plans import permissions
 from plans.documents import PLAN_DATA_SCHEMA, document_errors, plan_data_errors
 from plans.history import history_record
@@ -420,13 +421,20 @@ def member_remove(*, member: PlanMember) -> None:
 # --- invitations ---------------------------------------------------------------------------
 
 
-def _send_invitation_email(invitation_id: int, token: str, site_url: str) -> None:
+def _send_invitation_email(invitation_id: int, token: str) -> None:
     invitation = PlanInvitation.objects.select_related("plan", "invited_by").get(pk=invitation_id)
-    link = site_url + reverse("plans:invitation", kwargs={"token": token})
+    link = public_url(reverse("plans:invitation", kwargs={"token": token}))
     inviter = invitation.invited_by.public_name if invitation.invited_by else "A traveller"
-    context = {"invitation": invitation, "link": link, "inviter": inviter}
+    product = settings.PRODUCT_NAME
+    context = {
+        "invitation": invitation,
+        "link": link,
+        "inviter": inviter,
+        "product": product,
+        "home": public_url("/"),
+    }
     send_mail(
-        subject=f"{inviter} invited you to “{invitation.plan.title}” on Wayfarer",
+        subject=f"{inviter} invited you to “{invitation.plan.title}” on {product}",
         message=render_to_string("plans/email/invitation.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.email],
@@ -435,7 +443,7 @@ def _send_invitation_email(invitation_id: int, token: str, site_url: str) -> Non
 
 @transaction.atomic
 def invitation_create(
-    *, plan: Plan, email: str, role: str, invited_by, site_url: str = ""
+    *, plan: Plan, email: str, role: str, invited_by
 ) -> tuple[PlanInvitation, str]:
     """Invite someone by email, with or without an account; returns (invitation, secret).
 
@@ -469,7 +477,7 @@ def invitation_create(
         raise ValidationError(
             {"email": ["This address already has an invitation waiting."]}
         ) from None
-    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, token, site_url))
+    transaction.on_commit(lambda: _send_invitation_email(invitation.pk, token))
     return invitation, token
 
 

@@ -356,7 +356,6 @@ def plan_members(request, pk: int):
                 invitation, _token = services.invitation_create(
                     plan=plan,
                     invited_by=request.user,
-                    site_url=request.build_absolute_uri("/").rstrip("/"),
                     **form.cleaned_data,
                 )
             except ValidationError as error:

@@ -23,6 +23,10 @@ class TravelPreferencesField(serializers.JSONField):
 
 class MeSerializer(serializers.ModelSerializer):
     is_verified = serializers.BooleanField(read_only=True)
+    public_name = serializers.CharField(
+        read_only=True,
+        help_text="What other travellers see: display_name, or a neutral generated name.",
+    )
     travel_preferences = TravelPreferencesField(required=False)
 
     class Meta:
@@ -35,6 +39,7 @@ class MeSerializer(serializers.ModelSerializer):
             "first_name",
             "last_name",
             "display_name",
+            "public_name",
             "timezone",
             "preferred_currency",
             "home_city",

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import operator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -154,6 +157,26 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The product's name and the address the public reaches the site at (scheme and host, no path):
+# every link in an email is built on it, whatever host a request came in on.
+PRODUCT_NAME = "Wayfarer"
+
+
+def site_origin(value: str) -> str:
+    """PUBLIC_URL as `scheme://host[:port]`; anything else stops the process at start."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+        raise ImproperlyConfigured(
+            f"PUBLIC_URL must be a scheme and host such as https://wayfarer.example.com, "
+            f"not {value!r}."
+        )
+    if parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"PUBLIC_URL must not have a query or fragment: {value!r}.")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+PUBLIC_URL = site_origin(env.str("PUBLIC_URL", default="http://127.0.0.1:8000"))
+
 # Email
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wayfarer <noreply@wayfarer.local>")
@@ -280,6 +303,10 @@ SOCIALACCOUNT_PROVIDERS["google"]["EMAIL_AUTHENTICATION"] = True
 SOCIALACCOUNT_PROVIDERS["facebook"]["EMAIL_AUTHENTICATION"] = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth's emails and messages name the product and the traveller's public name, never the
+# request's host or the username it generated from the email address.
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PRODUCT_NAME}] "
+ACCOUNT_USER_DISPLAY = operator.attrgetter("public_name")
 ACCOUNT_CHANGE_EMAIL = True
 
 # activities: map tiles for the itinerary map (any XYZ tile server; the page works without it).

@@ -1,10 +1,11 @@
 """Benchmarks (`make bench`): production settings on loopback, with the bench-only floor views.
 
 bench/run.py sets the environment (a generated SECRET_KEY, DATABASE_URL of the bench database,
-ALLOWED_HOSTS=127.0.0.1) before Django or gunicorn start. Everything else is production's:
-DEBUG off, persistent connections, ATOMIC_REQUESTS, the database throttle on every API view,
-hashed static files. Only what a loopback run cannot do differs: no HTTPS redirect, and quotas
-so generous that the throttle counts every request but never refuses one.
+ALLOWED_HOSTS=127.0.0.1, PUBLIC_URL=http://127.0.0.1) before Django or gunicorn start.
+Everything else is production's: DEBUG off, persistent connections, ATOMIC_REQUESTS, the
+database throttle on every API view, hashed static files. Only what a loopback run cannot do
+differs: no HTTPS redirect, and quotas so generous that the throttle counts every request but
+never refuses one.
 """
 
 from .production import *  # noqa: F403

@@ -1,11 +1,12 @@
 """Production: every secret from the environment, HTTPS only, hashed and compressed static files."""
 
 from .base import *  # noqa: F403
-from .base import database_settings, env, ratelimit_database
+from .base import database_settings, env, ratelimit_database, site_origin
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+PUBLIC_URL = site_origin(env.str("PUBLIC_URL"))
 DATABASES = {"default": database_settings(env.str("DATABASE_URL"))}
 DATABASES["ratelimit"] = ratelimit_database(DATABASES["default"])
 

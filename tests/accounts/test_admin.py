@@ -53,6 +53,15 @@ def test_user_search_and_provider_filter(staff_client):
     assert list(by_provider.result_list) == [ada]
 
 
+def test_staff_find_a_traveller_by_the_neutral_name_others_see(staff_client):
+    """A report names "Traveller 7F3K": the list shows that name and the search finds it."""
+    unnamed = UserFactory(display_name="")
+    UserFactory(display_name="")
+    response = staff_client.get("/admin/accounts/user/", {"q": unnamed.name_tag.lower()})
+    assert unnamed in response.context["cl"].result_list
+    assert unnamed.neutral_name in response.content.decode()
+
+
 def test_user_page_never_shows_password_or_token_hashes(staff_client):
     user = UserFactory()
     verify(user)

@@ -40,6 +40,7 @@ def test_created_token_reads_the_profile(api_client, verified_user, make_token):
         "first_name": "",
         "last_name": "",
         "display_name": verified_user.display_name,
+        "public_name": verified_user.display_name,
         "timezone": "UTC",
         "preferred_currency": "USD",
         "home_city": "",

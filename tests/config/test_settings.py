@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.urls import reverse
+
+from config.settings.base import site_origin
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "x7!k2#p9-a-long-random-production-secret-for-the-deploy-check-q8w",
     "DATABASE_URL": "postgres://wayfarer:secret@db.internal:5432/wayfarer",
     "ALLOWED_HOSTS": "wayfarer.example.com",
+    "PUBLIC_URL": "https://wayfarer.example.com",
 }
 
 
@@ -38,13 +42,34 @@ def _run_manage(args: list[str], env_overrides: dict[str, str], drop: tuple[str,
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "PUBLIC_URL"])
 def test_production_settings_refuse_to_start_without_secret(missing):
     """Production settings fail at import, naming the missing variable."""
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _run_manage(["check"], env, drop=(missing,))
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "origin"),
+    [
+        ("https://wayfarer.example.com", "https://wayfarer.example.com"),
+        ("https://wayfarer.example.com/", "https://wayfarer.example.com"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("wayfarer.example.com", None),
+        ("https://wayfarer.example.com/app/", None),
+        ("https://wayfarer.example.com/?x=1", None),
+        ("ftp://wayfarer.example.com", None),
+    ],
+)
+def test_public_url_is_a_scheme_and_host(value, origin):
+    """Emails link to PUBLIC_URL + path: anything but an origin would make broken links."""
+    if origin is None:
+        with pytest.raises(ImproperlyConfigured, match="PUBLIC_URL"):
+            site_origin(value)
+    else:
+        assert site_origin(value) == origin
 
 
 def test_production_settings_pass_deploy_checks():

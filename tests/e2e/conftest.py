@@ -82,6 +82,13 @@ def new_context(new_context):
     return make
 
 
+@pytest.fixture(autouse=True)
+def public_url_is_the_live_server(request, settings):
+    """Links in emails lead to where the site is served, as PUBLIC_URL does in production."""
+    if "live_server" in request.fixturenames:
+        settings.PUBLIC_URL = request.getfixturevalue("live_server").url
+
+
 @pytest.fixture
 def log_in(live_server):
     """Sign `user` in to a browser context by handing it a real session cookie."""

@@ -47,14 +47,19 @@ def _budget_value(page, term: str):
 
 
 def test_sign_up_verify_email_and_sign_in(live_server, page, mailoutbox):
-    """Journey 1: a new traveller signs up, confirms the address from the email, signs in."""
+    """Journey 1: a new traveller signs up, chooses the name others see, confirms the address
+    from the email, signs in."""
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Start planning — it\u2019s free").click()
     field(page, "Email").fill("new.traveller@example.com")
     field(page, "Password").fill("a-long-Passphrase-42")
     field(page, "Password (again)").fill("a-long-Passphrase-42")
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("group", name=re.compile("Account menu"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Choose the name others see")).to_be_visible()
+    field(page, "Display name").fill("Nina Rover")
+    page.get_by_role("button", name="Save name").click()
+    expect(page.get_by_role("status")).to_contain_text("Other travellers will see you as")
+    expect(page.get_by_role("group", name=re.compile("Account menu"))).to_contain_text("Nina Rover")
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["new.traveller@example.com"]

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
+from accounts.models import User
 from plans import services as plan_services
 from plans.models import Plan, PlanMember, Role
 from tests.api_helpers import client_for, people, verified
@@ -468,7 +469,10 @@ def test_my_plans_lists_each_plan_once_with_my_role_and_its_owner(traveller):
     assert "Not mine" not in by_title
     assert "Someone else's" not in by_title
     shared = [plan for plan in body["results"] if plan["owner"]["id"] != traveller.pk]
-    assert sorted(plan["owner"]["name"] for plan in shared) == ["Ana", "Bruno", "nameless"]
+    # A chosen name, else the neutral one: never a first name or username nobody chose to show.
+    bruno, nameless = User.objects.get(first_name="Bruno"), User.objects.get(username="nameless")
+    neutral = sorted(f"Traveller {user.name_tag}" for user in (bruno, nameless))
+    assert sorted(plan["owner"]["name"] for plan in shared) == ["Ana", *neutral]
     assert {plan["role"] for plan in shared} == {Role.EDITOR, Role.VIEWER}
     assert by_title["Shared"]["is_shared"] is True
     assert by_title["Draft"]["is_shared"] is False

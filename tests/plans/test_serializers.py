@@ -133,7 +133,7 @@ def test_plan_payload(zone):
         "is_public": False,
         "is_shared": False,
         "plan_data": {},
-        "owner": {"id": bare.user.pk, "name": "bare"},
+        "owner": {"id": bare.user.pk, "name": f"Traveller {bare.user.name_tag}"},
         "role": "owner",
         "version": 1,
         "created_at": stamp,

@@ -164,15 +164,12 @@ def test_member_duplicate_keeps_the_whole_document(design_example):
 
 
 def test_invitation_create_stores_only_a_hash_and_mails_the_link(
-    plan, django_capture_on_commit_callbacks
+    plan, django_capture_on_commit_callbacks, settings
 ):
+    settings.PUBLIC_URL = "https://wayfarer.test"
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = services.invitation_create(
-            plan=plan,
-            email="Friend@Example.com",
-            role=Role.EDITOR,
-            invited_by=plan.user,
-            site_url="https://wayfarer.test",
+            plan=plan, email="Friend@Example.com", role=Role.EDITOR, invited_by=plan.user
         )
     assert invitation.email == "friend@example.com"
     assert token not in invitation.token_hash
