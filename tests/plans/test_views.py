@@ -115,7 +115,8 @@ def test_share_link_rotate_and_revoke_through_the_page(client, people):
 
 
 def test_unknown_share_token_is_a_404(client):
-    assert client.get(reverse("plans:shared", args=["nope"])).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("plans:shared", args=["n" * 43])).status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/s/nope/").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/s/" + "x" * 200 + "/").status_code == HTTPStatus.NOT_FOUND
 
 
