@@ -21,6 +21,7 @@ from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm
 from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
 from plans import permissions
+from plans.decorators import sign_in_instead_of_404
 from plans.models import Plan
 from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
@@ -243,6 +244,7 @@ def itinerary_import(request, plan_pk: int):
 
 
 @require_GET
+@sign_in_instead_of_404
 def calendar_export(request, pk: int):
     """The itinerary as an .ics file, for anyone who may view the plan."""
     plan = plan_get_for_user(user=request.user, pk=pk, action="view")
