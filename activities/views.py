@@ -27,9 +27,12 @@ from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
 def _safe_next(request) -> str:
-    """The `next` URL the page carried, only if it points back into this site."""
+    """The `next` path the page carried, only if it points back into this site.
+
+    A path, with its leading slash: redirect() would take anything else for a URL name.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
