@@ -13,7 +13,6 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -96,25 +95,21 @@ def schedule(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def optimise_day(request, pk: int, day: str):
+def optimise_day(request, pk: int, day: dt.date):
     """ "Optimise this day": GET previews, POST applies the previewed proposal."""
     plan = plan_get_for_user(user=request.user, pk=pk, action="edit")
-    try:
-        date = dt.date.fromisoformat(day)
-    except ValueError as error:
-        raise Http404("No such day.") from error
     if request.method == "POST":
         try:
             applied = scheduling.day_optimise_apply(
                 plan=plan,
                 user=request.user,
-                day=date,
+                day=day,
                 fingerprint=request.POST.get("fingerprint") or "missing",
             )
         except scheduling.ScheduleStale as error:
             return _stale(request, plan, error)
         return _applied(request, plan, applied)
-    return _preview(request, plan, scheduling.day_optimise_propose(plan=plan, day=date))
+    return _preview(request, plan, scheduling.day_optimise_propose(plan=plan, day=day))
 
 
 @login_required

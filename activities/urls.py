@@ -13,7 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/itinerary/", views.itinerary, name="itinerary"),
     path("plans/<int:pk>/calendar.ics", views.calendar_export, name="calendar"),
     path(
-        "s/<str:token>/calendar.ics",
+        "s/<link_token:token>/calendar.ics",
         ratelimit("share", methods=None)(views.shared_calendar_export),
         name="shared-calendar",
     ),
@@ -24,7 +24,7 @@ urlpatterns = [
     path("plans/<int:pk>/schedule/", scheduling_views.schedule, name="schedule"),
     path("plans/<int:pk>/schedule/undo/", scheduling_views.schedule_undo, name="schedule-undo"),
     path(
-        "plans/<int:pk>/days/<str:day>/optimise/",
+        "plans/<int:pk>/days/<day:day>/optimise/",
         scheduling_views.optimise_day,
         name="optimise-day",
     ),

@@ -21,15 +21,19 @@ from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
 from config.parsers import parse_json
 from plans import permissions
+from plans.decorators import sign_in_instead_of_404
 from plans.models import Plan
 from plans.projection import public_projection
 from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
 def _safe_next(request) -> str:
-    """The `next` URL the page carried, only if it points back into this site."""
+    """The `next` path the page carried, only if it points back into this site.
+
+    A path, with its leading slash: redirect() would take anything else for a URL name.
+    """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
@@ -249,6 +253,7 @@ def itinerary_import(request, plan_pk: int):
 
 
 @require_GET
+@sign_in_instead_of_404
 def calendar_export(request, pk: int):
     """The itinerary as an .ics file, for anyone who may view the plan (outsiders: a public
     plan's projection)."""

@@ -39,9 +39,7 @@ from plans.models import (
     Role,
     invitation_token_hash,
 )
-
-# Longest token the lookup accepts: token_urlsafe(32) gives 43 characters.
-_MAX_TOKEN_LENGTH = 64
+from plans.tokens import is_token
 
 
 def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
@@ -171,7 +169,7 @@ def plan_get_by_share_token(*, token: str) -> Plan:
     The indexed lookup finds the row; the token is then compared in constant time, so the
     comparison itself leaks nothing about how much of a guess was right.
     """
-    if not token or len(token) > _MAX_TOKEN_LENGTH:
+    if not is_token(token):
         raise Http404("No plan found.")
     plan = Plan.objects.not_hidden().select_related("user").filter(share_token=token).first()
     if plan is None or not secrets.compare_digest(plan.share_token.encode(), token.encode()):
@@ -223,7 +221,7 @@ def plan_get_invitation(*, plan: Plan, pk: int) -> PlanInvitation:
 
 def invitation_get_by_token(*, token: str) -> PlanInvitation:
     """The invitation behind an emailed link (found by the hash of its secret), or 404."""
-    if not token or len(token) > _MAX_TOKEN_LENGTH:
+    if not is_token(token):
         raise Http404("No invitation found.")
     return invitation_get_by_hash(token_hash=invitation_token_hash(token))
 

@@ -8,7 +8,6 @@ transaction and bumps `Plan.version` in the same UPDATE, so the API's conditiona
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -34,6 +33,7 @@ from plans.models import (
     invitation_token_hash,
 )
 from plans.projection import ACTIVITY_FIELDS, public_projection
+from plans.tokens import token_new
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 # Session key holding the hash of an invitation opened before signing in.
@@ -300,10 +300,6 @@ def plan_change_publication(
     return plan_unpublish(plan=plan)
 
 
-def _new_share_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 @transaction.atomic
 def share_link_enable(*, plan: Plan) -> Plan:
     """Turn on link sharing; keeps the current link if there already is one."""
@@ -315,7 +311,7 @@ def share_link_enable(*, plan: Plan) -> Plan:
 @transaction.atomic
 def share_link_rotate(*, plan: Plan, user=None) -> Plan:
     """A new link; the old one stops working at once."""
-    plan.share_token = _new_share_token()
+    plan.share_token = token_new()
     return _save_fields(
         plan, {"share_token": plan.share_token}, reason="share link changed", user=user
     )
@@ -460,7 +456,7 @@ def invitation_create(
         plan=plan, email=email, status=PlanInvitation.Status.PENDING
     ).update(status=PlanInvitation.Status.REVOKED)
 
-    token = secrets.token_urlsafe(32)
+    token = token_new()
     invitation = PlanInvitation(
         plan=plan,
         email=email,

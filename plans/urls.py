@@ -46,18 +46,18 @@ urlpatterns = [
         name="invitation-revoke",
     ),
     path(
-        "invitations/<str:token>/",
+        "invitations/<link_token:token>/",
         invitation_lookup_limited(views.invitation_respond),
         name="invitation",
     ),
-    path("s/<str:token>/", share_limited(views.shared_plan), name="shared"),
+    path("s/<link_token:token>/", share_limited(views.shared_plan), name="shared"),
     path(
-        "s/<str:token>/duplicate/",
+        "s/<link_token:token>/duplicate/",
         share_limited(views.shared_plan_duplicate),
         name="shared-duplicate",
     ),
     path(
-        "s/<str:token>/report/",
+        "s/<link_token:token>/report/",
         share_limited(report_limited(views.shared_plan_report)),
         name="shared-report",
     ),

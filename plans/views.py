@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from config.pagination import LargeCountCachingPaginator
 from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
+from plans.decorators import sign_in_instead_of_404
 from plans.documents import plan_notes
 from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
 from plans.models import Plan, PlanInvitation
@@ -143,6 +144,7 @@ def plan_edit(request, pk: int):
 
 
 @reads_in_autocommit
+@sign_in_instead_of_404
 def plan_detail(request, pk: int):
     """The plan page: members see the whole plan, anyone else (a public plan) its projection."""
     plan = selectors.plan_get_for_page(user=request.user, pk=pk)

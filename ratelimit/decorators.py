@@ -55,11 +55,15 @@ def by_user(request) -> tuple[str, str] | None:
 
 
 def by_posted_email(field: str = "email") -> KeyFunc:
-    """Per account named in a POSTed field (lower-cased, trimmed), whether or not it exists."""
+    """Per account named in a POSTed field (lower-cased, trimmed), whether or not it exists.
+
+    A value holding a NUL byte names no account (the form refuses it before any sign-in is
+    tried) and PostgreSQL cannot store it as a counter's key: only the other keys count it.
+    """
 
     def key(request) -> tuple[str, str] | None:
         value = request.POST.get(field, "").strip().lower()
-        return ("account", value[:255]) if value else None
+        return ("account", value[:255]) if value and "\x00" not in value else None
 
     key.__name__ = f"by_posted_email_{field}"
     return key

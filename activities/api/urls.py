@@ -29,6 +29,6 @@ urlpatterns = [
     path("plans/<int:plan_pk>/conflicts/", views.PlanConflictsApi.as_view(), name="conflicts"),
     path("plans/<int:pk>/export/", views.PlanExportApi.as_view(), name="export"),
     path("plans/import/", views.PlanImportApi.as_view(), name="plan-import"),
-    path("shared/<str:share_token>/", views.SharedPlanApi.as_view(), name="shared"),
+    path("shared/<link_token:share_token>/", views.SharedPlanApi.as_view(), name="shared"),
     path("public/plans/<int:pk>/", views.PublicPlanDetailApi.as_view(), name="public-detail"),
 ]

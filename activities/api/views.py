@@ -6,9 +6,6 @@ plans.selectors, so strangers get 404 and viewers 403 on writes before anything 
 
 from __future__ import annotations
 
-import re
-
-from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -54,6 +51,7 @@ from plans import selectors as plan_selectors
 from plans.api import views as plan_views
 from plans.api.serializers import PlanSerializer
 from plans.projection import public_projection
+from plans.tokens import TOKEN_PATTERN
 from ratelimit.throttling import ApiThrottle, ShareLinkThrottle
 
 ACTIVITY_EXAMPLE = OpenApiExample(
@@ -69,7 +67,6 @@ ACTIVITY_EXAMPLE = OpenApiExample(
     },
     request_only=True,
 )
-SHARE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 INCLUDE = OpenApiParameter(
     "include",
     OpenApiTypes.STR,
@@ -355,14 +352,16 @@ class SharedPlanApi(APIView):
         auth=[],
         parameters=[
             OpenApiParameter(
-                "share_token", OpenApiTypes.STR, OpenApiParameter.PATH, description="From the link."
+                "share_token",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="From the link.",
+                pattern=f"^{TOKEN_PATTERN}$",
             )
         ],
         responses={200: PublicPlanDetailSerializer, **errors(404, 429)},
     )
     def get(self, request, share_token: str):
-        if not SHARE_TOKEN.match(share_token):
-            raise Http404("No plan found.")
         plan = plan_selectors.plan_get_by_share_token(token=share_token)
         return Response(PublicPlanDetailSerializer(public_projection(plan)).data)
 

@@ -134,7 +134,9 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # the session list joins this table
+# Django's database sessions (the session list joins this table), which read a malformed
+# session cookie (a NUL byte, say) as no session instead of looking it up.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 

@@ -192,3 +192,36 @@ def test_email_sign_in_is_remembered_with_allauths_backend(user):
         "allauth.account.auth_backends.AuthenticationBackend"
     )
     assert client.get("/account/").context["user"] == user
+
+
+@pytest.mark.parametrize(
+    "make_value",
+    [
+        pytest.param(lambda key: key + "\x00", id="nul-after-a-real-key"),
+        pytest.param(lambda key: key[:16] + "\x00" + key[17:], id="nul-inside"),
+        pytest.param(lambda key: "abcdefgh\x00ijklmnop", id="nul-in-a-short-value"),
+        pytest.param(lambda key: key.upper(), id="outside-the-alphabet"),
+        pytest.param(lambda key: key[:31], id="too-short"),
+    ],
+)
+def test_a_malformed_session_cookie_is_an_anonymous_visitor_without_a_lookup(user, make_value):
+    """A NUL byte in the session cookie was a 500 on every page (psycopg.DataError)."""
+    key = sign_in(user, agent="Laptop").session.session_key
+    client = Client(HTTP_COOKIE=f"sessionid={make_value(key)}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/account/")
+    assert response.status_code == HTTPStatus.FOUND  # to the login page
+    assert response.wsgi_request.user.is_anonymous
+    assert not [q for q in queries if "django_session" in q["sql"]]
+    assert response.cookies["sessionid"].value == ""  # the bad cookie is cleared
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == HTTPStatus.OK
+    assert not [q for q in queries if "django_session" in q["sql"]]
+
+
+def test_signing_in_with_a_malformed_session_cookie_starts_a_fresh_session(user):
+    client = Client(HTTP_COOKIE="sessionid=abcdefgh\x00ijklmnop")
+    response = client.post("/accounts/login/", {"login": user.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == HTTPStatus.FOUND
+    key = response.cookies["sessionid"].value
+    assert Session.objects.get(pk=key).get_decoded()[SESSION_KEY] == str(user.pk)

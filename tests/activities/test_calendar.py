@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from http import HTTPStatus
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from icalendar import Calendar
 
 from plans.models import Role
@@ -111,8 +113,11 @@ def test_viewers_may_export(client, trip, activities):
     assert len(parse(client.get(f"/plans/{trip.pk}/calendar.ics")).walk("VEVENT")) == 3
 
 
-def test_strangers_get_404_and_anonymous_visitors_too(client, trip, activities):
-    assert client.get(f"/plans/{trip.pk}/calendar.ics").status_code == HTTPStatus.NOT_FOUND
+def test_strangers_get_404_and_anonymous_visitors_are_sent_to_sign_in(client, trip, activities):
+    url = f"/plans/{trip.pk}/calendar.ics"
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == f"{reverse('account_login')}?next={quote(url)}"
     client.force_login(UserFactory())
     assert client.get(f"/plans/{trip.pk}/calendar.ics").status_code == HTTPStatus.NOT_FOUND
 

@@ -315,6 +315,15 @@ def test_next_pointing_elsewhere_is_ignored(client, trip, day1, user):
     assert response["Location"] == f"/plans/{trip.pk}/itinerary/#activity-{day1[0].pk}"
 
 
+@pytest.mark.parametrize("target", ["itinerary", "a\x00b", "plans"])
+def test_next_that_is_not_a_path_goes_back_to_the_itinerary(client, trip, day1, user, target):
+    """A `next` without a leading slash was read as a URL name to reverse: a 500."""
+    client.force_login(user)
+    url = reverse("activities:complete", kwargs={"plan_pk": trip.pk, "pk": day1[0].pk})
+    response = client.post(url, {"completed": "1", "next": target})
+    assert response["Location"] == f"/plans/{trip.pk}/itinerary/#activity-{day1[0].pk}"
+
+
 def test_itinerary_shows_conflicts_budget_and_map(client, trip, user):
     PlanActivityFactory(
         plan=trip,
@@ -376,11 +385,13 @@ def test_include_renders_read_only_for_a_share_link(rf, trip, day1, django_asser
     """The shared page includes the itinerary with can_edit False and its token."""
     from django.template import engines
 
-    trip.share_token = "tok-123"
+    trip.share_token = "t" * 43
     template = engines["django"].from_string('{% include "activities/_plan_itinerary.html" %}')
-    request = rf.get("/s/tok-123/")
+    request = rf.get(f"/s/{trip.share_token}/")
     with django_assert_max_num_queries(4):
-        html = template.render({"plan": trip, "can_edit": False, "share_token": "tok-123"}, request)
-    assert "/s/tok-123/calendar.ics" in html
+        html = template.render(
+            {"plan": trip, "can_edit": False, "share_token": trip.share_token}, request
+        )
+    assert f"/s/{trip.share_token}/calendar.ics" in html
     assert "Breakfast" in html
     assert "<form" not in html

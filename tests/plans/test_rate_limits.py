@@ -21,10 +21,11 @@ def shared_plan():
 
 @pytest.mark.django_db(transaction=True, databases=["default", "ratelimit"])
 def test_share_page_refuses_an_ip_over_its_quota(client, settings, shared_plan):
-    """Every visit (even a 404 for a guessed token) counts; then comes the friendly 429 page."""
+    """Every visit (even a 404 for a guessed token of the right shape) counts; then comes the
+    friendly 429 page."""
     settings.RATELIMIT_DATABASE_ALIAS = "ratelimit"
     settings.RATELIMIT_RATES = {**settings.RATELIMIT_RATES, "share": {"ip": "2/hour"}}
-    assert client.get(reverse("plans:shared", args=["unknown-token"])).status_code == 404
+    assert client.get(reverse("plans:shared", args=["u" * 43])).status_code == 404
     ok = client.get(reverse("plans:shared", args=[shared_plan.share_token]))
     assert ok.status_code == HTTPStatus.OK
     assert ok["RateLimit-Remaining"] == "0"
@@ -64,8 +65,8 @@ def test_invitation_links_are_limited_per_ip(client, settings):
         **settings.RATELIMIT_RATES,
         "invitation": {"user": "50/day", "ip": "1/hour"},
     }
-    assert client.get(reverse("plans:invitation", args=["guess-1"])).status_code == 404
-    refused = client.get(reverse("plans:invitation", args=["guess-2"]))
+    assert client.get(reverse("plans:invitation", args=["g" * 43])).status_code == 404
+    refused = client.get(reverse("plans:invitation", args=["h" * 43]))
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 

@@ -5,13 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from http import HTTPStatus
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
 from accounts.models import User
 from plans.models import Plan, PlanInvitation, PlanMember, Role
-from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    PlanActivityFactory,
+    PlanFactory,
+    PlanMemberFactory,
+    UserFactory,
+)
 from tests.plans.conftest import verify
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +27,7 @@ ROLES = ["owner", "editor", "viewer", "stranger", "anonymous"]
 LOGIN = "login"
 # action -> (method, url name, {role: expected status})
 MATRIX = {
-    "view": ("get", "plans:detail", [200, 200, 200, 404, 404]),
+    "view": ("get", "plans:detail", [200, 200, 200, 404, LOGIN]),
     "edit": ("get", "plans:edit", [200, 200, 403, 404, LOGIN]),
     "delete": ("get", "plans:delete", [200, 403, 403, 404, LOGIN]),
     "share": ("post", "plans:share", [302, 403, 403, 404, LOGIN]),
@@ -41,7 +48,8 @@ def _client_for(client, person):
 
 @pytest.mark.parametrize(("action", "role", "expected"), CASES)
 def test_role_matrix(client, people, action, role, expected):
-    """Owner: everything; editor: view and edit; viewer: view; others: the plan is a 404."""
+    """Owner: everything; editor: view and edit; viewer: view; strangers: the plan is a 404;
+    signed-out visitors: sign in first."""
     method, name, _ = MATRIX[action]
     plan = people["plan"]
     url = reverse(name, args=[plan.pk])
@@ -92,6 +100,44 @@ def test_public_plan_is_readable_by_anyone_but_editable_by_no_stranger(client):
     assert client.get(reverse("plans:edit", args=[plan.pk])).status_code == HTTPStatus.FORBIDDEN
 
 
+def _sign_in_url(path: str) -> str:
+    return f"{reverse('account_login')}?next={quote(path)}"
+
+
+def test_signed_out_visitors_are_sent_to_sign_in_whether_or_not_the_plan_exists(client, people):
+    """Opening your own plan while signed out was a 404. The answer must not tell anyone
+    which plan ids exist: a private plan and a missing one give the same response."""
+    plan = people["plan"]
+    missing = Plan.objects.order_by("-pk").first().pk + 1000
+    responses = {}
+    for pk in (plan.pk, missing):
+        path = reverse("plans:detail", args=[pk])
+        response = client.get(path)
+        assert response.status_code == HTTPStatus.FOUND
+        assert response.url == _sign_in_url(path)
+        responses[pk] = (response.content, sorted(response.headers.keys()))
+    assert responses[plan.pk] == responses[missing]
+
+
+@pytest.mark.parametrize(("role", "expected"), [("owner", 200), ("stranger", 404)])
+def test_sign_in_from_a_plan_link_comes_back_to_the_plan(client, people, role, expected):
+    """The owner lands on their plan after signing in; a stranger still gets a 404."""
+    path = reverse("plans:detail", args=[people["plan"].pk])
+    to_sign_in = client.get(path)
+    sign_in_page = client.get(to_sign_in.url)
+    assert sign_in_page.status_code == HTTPStatus.OK
+    signed_in = client.post(
+        to_sign_in.url,
+        {"login": people[role].email, "password": DEFAULT_PASSWORD, "next": path},
+    )
+    assert signed_in.status_code == HTTPStatus.FOUND
+    assert signed_in.url == path
+    response = client.get(path)
+    assert response.status_code == expected
+    if expected == HTTPStatus.OK:
+        assert people["plan"].title in response.content.decode()
+
+
 # --- share links ------------------------------------------------------------------------------
 
 
@@ -115,7 +161,8 @@ def test_share_link_rotate_and_revoke_through_the_page(client, people):
 
 
 def test_unknown_share_token_is_a_404(client):
-    assert client.get(reverse("plans:shared", args=["nope"])).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("plans:shared", args=["n" * 43])).status_code == HTTPStatus.NOT_FOUND
+    assert client.get("/s/nope/").status_code == HTTPStatus.NOT_FOUND
     assert client.get("/s/" + "x" * 200 + "/").status_code == HTTPStatus.NOT_FOUND
 
 

@@ -144,3 +144,19 @@ def test_default_login_quota_is_ten_per_quarter_hour_and_replaces_allauths(clien
     for response in responses[:10]:
         assert "Too many failed login attempts" not in response.content.decode()
         assert response.context["form"].errors  # the plain wrong-password error instead
+
+
+@pytest.mark.parametrize(
+    ("path", "field"), [("/accounts/login/", "login"), ("/accounts/password/reset/", "email")]
+)
+def test_a_nul_byte_in_the_posted_email_is_a_form_error_not_a_500(client, rates, path, field):
+    """The per-account counter's key held the NUL, which PostgreSQL refuses (a 500)."""
+    rates(
+        login={"ip": "3/15m", "account": "2/15m"},
+        password_reset={"ip": "3/15m", "account": "2/15m"},
+    )
+    response = client.post(path, {field: "some\x00one@example.com", "password": "x"})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors
+    assert RateLimit.objects.filter(identifier_type="ip").count() == 1
+    assert not RateLimit.objects.filter(identifier_type="account").exists()
