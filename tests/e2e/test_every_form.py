@@ -60,6 +60,7 @@ FORMS: dict[str, list[tuple[str, ...]]] = {
     ],
     "templates/plans/invitation.html": [("plans:invitation",), ("plans:invitation",)],
     "templates/plans/shared.html": [("plans:shared-duplicate",)],
+    "templates/plans/public.html": [("plans:duplicate",)],
     "templates/plans/report.html": [("plans:report", "plans:shared-report")],
     "templates/activities/_plan_itinerary.html": [
         ("activities:import",),
@@ -74,6 +75,7 @@ FORMS: dict[str, list[tuple[str, ...]]] = {
     "templates/activities/schedule_preview.html": [
         ("activities:schedule", "activities:optimise-day")
     ],
+    "templates/accounts/choose_name.html": [("accounts:choose_name",)],
     "templates/accounts/profile.html": [("accounts:profile",)],
     "templates/accounts/tokens.html": [("accounts:token_revoke",), ("accounts:tokens",)],
     "templates/accounts/sessions.html": [
@@ -136,6 +138,7 @@ JOURNEYS: dict[str, set[str]] = {
     "others": {
         "plans:invitation",
         "plans:leave",
+        "plans:duplicate",  # a public plan, from its own page
         "plans:shared-duplicate",
         "plans:shared-report",
         "plans:report",
@@ -151,6 +154,7 @@ JOURNEYS: dict[str, set[str]] = {
         "account_change_password",
         "account_reset_password",
         "account_reset_password_from_key",
+        "accounts:choose_name",
         "accounts:profile",
         "accounts:tokens",
         "accounts:token_revoke",
@@ -462,6 +466,9 @@ def test_invitees_visitors_and_moderators_submit_their_forms(
         _click(dan_page, posts, dan_page.get_by_role("button", name="Send report"))
     assert PlanReport.objects.filter(reporter=dan, plan=trip).exists()
     assert PlanReport.objects.filter(reporter=dan, plan=public).exists()
+    _go(dan_page, posts, site + public.get_absolute_url())
+    _click(dan_page, posts, dan_page.get_by_role("button", name="Copy to my plans"))
+    assert Plan.objects.filter(user=dan, title__contains=public.title).exists()
 
     # A moderator hides the public plan from the admin's reports queue.
     moderator = UserFactory(email="mo@example.com", is_staff=True)
@@ -511,6 +518,11 @@ def test_a_traveller_submits_every_account_form(live_server, page, posts, settin
     field(page, "Password (again)").fill(password)
     _click(page, posts, page.get_by_role("button", name="Sign Up"))
     nia = User.objects.get(email=email)
+    # The step after sign-up: the name others see.
+    field(page, "Display name").fill("Nia on the road")
+    _click(page, posts, page.get_by_role("button", name="Save name"))
+    nia.refresh_from_db()
+    assert nia.public_name == "Nia on the road"
     _go(page, posts, site + "/plans/")
     page.get_by_role("group", name=re.compile("Account menu")).click()
     _click(page, posts, page.get_by_role("button", name="Sign out"))
