@@ -6,14 +6,15 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint format migrate superuser demo clean chromium bench
+.PHONY: install run test test-next lint lock format migrate superuser demo clean chromium bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements/base.txt requirements/production.txt requirements/local.txt
-	$(BIN)/python -m pip install --quiet -r requirements/local.txt
+# Installs are exact: every package pinned with its hashes in requirements/lock/ (`make lock`).
+$(STAMP): $(BIN)/python requirements/lock/local.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/lock/local.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,6 +35,20 @@ superuser: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python -m pip check
+	./scripts/audit-production-lock
+
+# lock: the hashed locks from requirements/*.txt. Pins stay unless a range moved them;
+# `make lock UPGRADE="django whitenoise"` upgrades just those. The next lock always takes the newest.
+UPGRADE ?=
+LOCK = $(BIN)/uv pip compile --quiet --generate-hashes --custom-compile-command "make lock"
+lock: install
+	for name in base production local; do \
+		$(LOCK) --python-version 3.11 $(foreach package,$(UPGRADE),--upgrade-package $(package)) \
+			-o requirements/lock/$$name.txt requirements/$$name.txt || exit 1; \
+	done
+	$(LOCK) --python-version 3.13 --upgrade --override requirements/next-overrides.txt \
+		-o requirements/lock/next.txt requirements/local.txt
 
 format: install
 	$(BIN)/ruff check --fix .
@@ -45,6 +60,11 @@ chromium:
 test: install lint chromium
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
+# test-next: the suite once more on Python 3.13 and the next lock (newest Django), browser
+# journeys left to `make test`; see docs/upgrading.md.
+test-next: install
+	./scripts/test-next
+
 # bench: gunicorn + wrk on a seeded data set (README, "Benchmarks"). BENCH=smoke for a quick run;
 # BENCH_ARGS for more, e.g. BENCH_ARGS="--scale 1000000" or BENCH_ARGS=--update-baseline.
 BENCH ?=
@@ -53,5 +73,5 @@ bench: install
 	$(BIN)/python bench/run.py $(if $(filter smoke,$(BENCH)),--smoke) $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles bench/results test-artifacts
+	rm -rf $(VENV) .venv-next staticfiles bench/results test-artifacts
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -396,7 +396,9 @@ class _SearchDocument(Expression):
 
     def as_sql(self, compiler, connection):
         column = connection.ops.quote_name("search_document")
-        return f"{compiler.quote_name_unless_alias(self.alias)}.{column}", []
+        # Django 6.1 quotes aliases too and renames quote_name_unless_alias to quote_name.
+        quote = getattr(compiler, "quote_name", None) or compiler.quote_name_unless_alias
+        return f"{quote(self.alias)}.{column}", []
 
 
 class _EqualsAnyOf(Func):

@@ -7,6 +7,7 @@ import operator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import django
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
@@ -180,7 +181,33 @@ def site_origin(value: str) -> str:
 PUBLIC_URL = site_origin(env.str("PUBLIC_URL", default="http://127.0.0.1:8000"))
 
 # Email
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+_EMAIL_SETTING_OF_OPTION = {
+    "host": "EMAIL_HOST",
+    "port": "EMAIL_PORT",
+    "username": "EMAIL_HOST_USER",
+    "password": "EMAIL_HOST_PASSWORD",
+    "use_tls": "EMAIL_USE_TLS",
+}
+
+
+def mail_settings(backend: str, **options) -> dict:
+    """Where email goes: Django 6.1's MAILERS, or the EMAIL_* settings it replaces on 5.2 LTS.
+
+    Both Django lines run the suite (docs/upgrading.md); 6.1 deprecates the EMAIL_* names.
+    """
+    if django.VERSION >= (6, 1):
+        return {"MAILERS": {"default": {"BACKEND": backend, "OPTIONS": options}}}
+    return {
+        "EMAIL_BACKEND": backend,
+        **{_EMAIL_SETTING_OF_OPTION[name]: value for name, value in options.items()},
+    }
+
+
+globals().update(
+    mail_settings(
+        env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+    )
+)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Wayfarer <noreply@wayfarer.local>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

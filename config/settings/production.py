@@ -1,7 +1,7 @@
 """Production: every secret from the environment, HTTPS only, hashed and compressed static files."""
 
 from .base import *  # noqa: F403
-from .base import database_settings, env, ratelimit_database, site_origin
+from .base import database_settings, env, mail_settings, ratelimit_database, site_origin
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
@@ -30,9 +30,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
-EMAIL_PORT = env.int("EMAIL_PORT", default=587)
-EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
-EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
-EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+globals().update(
+    mail_settings(
+        env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"),
+        host=env.str("EMAIL_HOST", default="localhost"),
+        port=env.int("EMAIL_PORT", default=587),
+        username=env.str("EMAIL_HOST_USER", default=""),
+        password=env.str("EMAIL_HOST_PASSWORD", default=""),
+        use_tls=env.bool("EMAIL_USE_TLS", default=True),
+    )
+)

@@ -3,7 +3,7 @@
 from config.embedded_db import embedded_data_dir, embedded_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, database_settings, env, ratelimit_database
+from .base import BASE_DIR, database_settings, env, mail_settings, ratelimit_database
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret-3c9e8f1a2b7d4e6f0a1b2c3d4e5f6a7b8c9d0e1f"  # noqa: S105
@@ -25,7 +25,7 @@ DATABASES["ratelimit"] = ratelimit_database(DATABASES["default"])
 RATELIMIT_DATABASE_ALIAS = "default"
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+globals().update(mail_settings("django.core.mail.backends.locmem.EmailBackend"))
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 
 # No collectstatic outside production: whitenoise serves from the finders.
