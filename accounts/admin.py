@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from accounts import services
 from accounts.models import ApiToken, User
+from config.admin import JSON_DOCUMENTS
 
 
 class VerifiedFilter(admin.SimpleListFilter):
@@ -79,6 +80,7 @@ class ApiTokenInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    formfield_overrides = JSON_DOCUMENTS
     list_display = [
         "email",
         "username",

@@ -23,7 +23,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import User
-from config.parsers import StrictJSONDecoder
+from config.admin import JSON_DOCUMENTS, PrettyJSONField
 from plans import selectors, services
 from plans.models import Plan, PlanMember, PlanReport
 
@@ -123,23 +123,12 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     to the old-version page, so POSTs are refused here.
     """
 
+    formfield_overrides = JSON_DOCUMENTS
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class PrettyJSONField(forms.JSONField):
-    """Shows the document indented, so staff can read and edit it; reads it as the API does."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("decoder", StrictJSONDecoder)
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, forms.fields.InvalidJSONInput):
-            return value
-        return json.dumps(value, indent=2, ensure_ascii=False, cls=self.encoder)
 
 
 class PlanAdminForm(forms.ModelForm):

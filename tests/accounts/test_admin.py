@@ -125,3 +125,21 @@ def test_staff_account_created_without_prompts_signs_in_to_the_admin(client, mon
     assert signed_in.status_code == HTTPStatus.FOUND
     assert admin_index.status_code == HTTPStatus.OK
     assert User.objects.get(email="admin@example.com").is_superuser
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '{"pace": "slow", "pace": "fast"}', "NaN"])
+def test_travel_preferences_the_api_would_refuse_are_a_form_error_not_a_500(staff_client, text):
+    """The user's preferences document is read as the API reads JSON: "Enter a valid JSON."."""
+    user = UserFactory(first_name="Before", travel_preferences={"pace": "relaxed"})
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"first_name": "After", "travel_preferences": text})
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    errors = response.context["adminform"].form.errors
+    assert errors["travel_preferences"] == ["Enter a valid JSON."]
+    user.refresh_from_db()
+    assert (user.first_name, user.travel_preferences) == ("Before", {"pace": "relaxed"})

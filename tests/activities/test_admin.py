@@ -34,3 +34,23 @@ def test_staff_cannot_delete_an_activity_from_the_admin(staff_client):
     url = reverse("admin:activities_planactivity_delete", args=[activity.pk])
     assert staff_client.post(url, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
     assert type(activity).objects.filter(pk=activity.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "text", ["[" * 100_000, '{"note": "a", "note": "b"}', '{"note": "\\u0000"}', "1e400"]
+)
+def test_metadata_the_api_would_refuse_is_a_form_error_not_a_500(staff_client, text):
+    """Deep nesting (a RecursionError before), repeated keys, NUL, a number past a double's
+    range: the change form answers "Enter a valid JSON." and the activity is unchanged."""
+    activity = PlanActivityFactory(title="Before", metadata={"tip": "book ahead"})
+    url = reverse("admin:activities_planactivity_change", args=[activity.pk])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"title": "After", "metadata": text})
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors["metadata"] == ["Enter a valid JSON."]
+    activity.refresh_from_db()
+    assert (activity.title, activity.metadata) == ("Before", {"tip": "book ahead"})
