@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.links import public_url
 from config.pagination import LargeCountCachingPaginator
 from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
@@ -177,9 +178,7 @@ def plan_detail(request, pk: int):
         context["members"] = sharing.members
         context["invitation_count"] = sharing.pending_invitations
         context["share_url"] = (
-            request.build_absolute_uri(reverse("plans:shared", args=[plan.share_token]))
-            if plan.share_token
-            else ""
+            public_url(reverse("plans:shared", args=[plan.share_token])) if plan.share_token else ""
         )
     return render(request, "plans/plan_detail.html", context)
 

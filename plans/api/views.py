@@ -23,6 +23,7 @@ from config.etags import (
     etag_for,
     expected_version,
 )
+from config.links import public_url
 from config.openapi import errors
 from config.pagination import GalleryPagination
 from plans import permissions, selectors, services
@@ -202,14 +203,12 @@ class PlanDetailApi(generics.GenericAPIView):
 class PlanShareApi(APIView):
     """The plan's share link: anyone with it can read the plan (redacted), no sign-in."""
 
-    def _link(self, request, plan) -> dict:
+    def _link(self, plan) -> dict:
         token = plan.share_token
         return {
             "token": token,
-            "url": request.build_absolute_uri(reverse("plans:shared", kwargs={"token": token})),
-            "api_url": request.build_absolute_uri(
-                reverse("activities-api:shared", kwargs={"share_token": token})
-            ),
+            "url": public_url(reverse("plans:shared", kwargs={"token": token})),
+            "api_url": public_url(reverse("activities-api:shared", kwargs={"share_token": token})),
         }
 
     @extend_schema(
@@ -230,7 +229,7 @@ class PlanShareApi(APIView):
             plan = services.share_link_rotate(plan=plan)
         else:
             plan = services.share_link_enable(plan=plan)
-        return Response(ShareLinkSerializer(self._link(request, plan)).data)
+        return Response(ShareLinkSerializer(self._link(plan)).data)
 
     @extend_schema(
         summary="Turn off the share link (owner only)",

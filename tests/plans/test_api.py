@@ -615,6 +615,17 @@ def test_share_link_enable_rotate_revoke_and_read_without_sign_in(cast):
     assert gone.status_code == HTTPStatus.NOT_FOUND
 
 
+def test_share_links_are_on_the_public_address(cast, settings):
+    """The API's share links are on PUBLIC_URL, not the host the request came in on."""
+    settings.PUBLIC_URL = "https://trips.example.org"
+    client = client_for(cast["owner"])
+    link = client.post(
+        f"{detail(cast['plan'])}share/", {}, format="json", HTTP_HOST="localhost:8001"
+    ).json()
+    assert link["url"] == f"https://trips.example.org/s/{link['token']}/"
+    assert link["api_url"] == f"https://trips.example.org/api/v1/shared/{link['token']}/"
+
+
 @pytest.mark.parametrize("token", ["nope", "a" * 65, "bad token!"])
 def test_unknown_share_tokens_are_404(token):
     assert client_for(None).get(f"/api/v1/shared/{token}/").status_code == HTTPStatus.NOT_FOUND

@@ -160,6 +160,20 @@ def test_share_link_rotate_and_revoke_through_the_page(client, people):
     assert client.get(reverse("plans:shared", args=[second])).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_the_share_link_to_copy_is_on_the_public_address(client, people, settings):
+    """The link the owner copies and sends is on PUBLIC_URL, whatever host the page came in on."""
+    settings.PUBLIC_URL = "https://trips.example.org"
+    plan = people["plan"]
+    client.force_login(people["owner"])
+    client.post(reverse("plans:share", args=[plan.pk]), {"action": "enable"})
+    token = Plan.objects.get(pk=plan.pk).share_token
+
+    page = client.get(plan.get_absolute_url(), HTTP_HOST="localhost:8001").content.decode()
+
+    assert f'value="https://trips.example.org/s/{token}/"' in page
+    assert "localhost:8001" not in page
+
+
 def test_unknown_share_token_is_a_404(client):
     assert client.get(reverse("plans:shared", args=["n" * 43])).status_code == HTTPStatus.NOT_FOUND
     assert client.get("/s/nope/").status_code == HTTPStatus.NOT_FOUND
