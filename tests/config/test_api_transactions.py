@@ -18,6 +18,7 @@ from django.urls import reverse
 from accounts.models import User
 from activities.models import PlanActivity
 from config.transactions import reads_in_autocommit
+from plans.tokens import token_new
 from tests.api_helpers import START, client_for, people
 from tests.factories import PlanActivityFactory, UserFactory
 
@@ -71,7 +72,7 @@ def test_a_rejected_write_leaves_nothing_behind():
 def test_website_pages_are_read_outside_a_transaction_and_forms_write_in_one():
     cast = people()
     plan = cast["plan"]
-    plan.share_token = "a-share-token-for-the-test-only"
+    plan.share_token = token_new()
     plan.save(update_fields=["share_token"])
     browser = Client()
     browser.force_login(cast["owner"])
