@@ -406,6 +406,10 @@ def _parse_time(value: Any) -> dt.time | None:
         return None
 
 
+# The largest amount a cost column holds (max_digits=10, decimal_places=2).
+COST_LIMIT = Decimal("99999999.99")
+
+
 def _parse_cost(value: Any) -> Decimal | None:
     if value is None or isinstance(value, bool) or value == "":
         return None
@@ -413,7 +417,8 @@ def _parse_cost(value: Any) -> Decimal | None:
         cost = Decimal(str(value).replace(",", "").strip().lstrip("$€£¥"))
     except InvalidOperation:
         return None
-    return cost.quantize(Decimal("0.01")) if cost.is_finite() and cost >= 0 else None
+    storable = cost.is_finite() and 0 <= cost <= COST_LIMIT
+    return cost.quantize(Decimal("0.01")) if storable else None
 
 
 def _itinerary_day(plan: Plan, entry: Mapping[str, Any], position: int) -> Day:

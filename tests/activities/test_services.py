@@ -289,6 +289,17 @@ def test_import_adds_only_new_items_after_the_existing_ones(trip):
     assert (result.created, result.skipped) == (1, 2)
 
 
+def test_import_leaves_out_a_cost_no_cost_column_can_hold(trip):
+    """A document stored before the schema's maximum (1e300 was accepted) still imports: the
+    activity keeps its name, without the cost, instead of an InvalidOperation (a 500)."""
+    items = [{"activity": "Balloon", "cost": 1e300}, {"activity": "Boat", "cost": 99999999.99}]
+    trip.plan_data = {"itinerary": [{"day": 1, "activities": items}]}
+    trip.save()
+    assert services.itinerary_import_from_plan_data(plan=trip).created == 2
+    costs = dict(PlanActivity.objects.values_list("title", "estimated_cost"))
+    assert costs == {"Balloon": None, "Boat": Decimal("99999999.99")}
+
+
 @pytest.mark.parametrize("plan_data", [{}, {"itinerary": "soon"}, {"itinerary": [None, 3]}])
 def test_import_of_nothing_or_junk_creates_nothing(trip, plan_data):
     trip.plan_data = plan_data

@@ -290,3 +290,13 @@ def test_an_unparsed_duration_never_overwrites_duration_text():
 @pytest.mark.parametrize("value", [None, [], "text", 42, {"itinerary": "no"}])
 def test_documents_of_the_wrong_shape_are_left_for_the_schema(value):
     assert plan_data_canonical(value) == value
+
+
+def test_amounts_larger_than_a_cost_column_holds_are_refused():
+    """1e300 was accepted and stored, then failed where it became an activity's cost."""
+    data = {"itinerary": [{"day": 1, "activities": [{"activity": "Balloon", "cost": 1e300}]}]}
+    assert plan_data_errors(data) == {
+        "plan_data.itinerary[0].activities[0].cost": ["must be at most 99999999.99"]
+    }
+    data["itinerary"][0]["activities"][0]["cost"] = 99999999.99
+    assert plan_data_errors(data) == {}
