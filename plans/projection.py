@@ -32,7 +32,7 @@ DEFAULT_SECTIONS: frozenset[str] = frozenset({"document", "activities"})
 SECTIONS: frozenset[str] = DEFAULT_SECTIONS | {"private_notes", "actual_costs", "completion"}
 
 # The activity columns an outsider may see, all of them copied into an outsider's copy.
-ACTIVITY_FIELDS = (
+PUBLIC_ACTIVITY_FIELDS = (
     "title",
     "description",
     "activity_type",
@@ -173,11 +173,13 @@ def _activities(plan: Plan, sections: frozenset[str]) -> tuple[PublicActivity, .
         for section, name in (("actual_costs", "actual_cost"), ("completion", "is_completed"))
         if section in sections
     ]
-    rows = plan.activities.only("id", "plan", "version", "updated_at", *ACTIVITY_FIELDS, *private)
+    rows = plan.activities.only(
+        "id", "plan", "version", "updated_at", *PUBLIC_ACTIVITY_FIELDS, *private
+    )
     return tuple(
         PublicActivity(
             id=row.pk,
-            **{name: getattr(row, name) for name in ACTIVITY_FIELDS if name != "metadata"},
+            **{name: getattr(row, name) for name in PUBLIC_ACTIVITY_FIELDS if name != "metadata"},
             activity_type_label=row.get_activity_type_display(),
             metadata=_metadata(row.metadata),
             version=row.version,

@@ -32,7 +32,7 @@ from plans.models import (
     Role,
     invitation_token_hash,
 )
-from plans.projection import ACTIVITY_FIELDS, public_projection
+from plans.projection import PUBLIC_ACTIVITY_FIELDS, public_projection
 from plans.tokens import token_new
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
@@ -362,7 +362,7 @@ def plan_duplicate(*, plan: Plan, user) -> Plan:
         ]
         activities = plan.activities.all()
     else:
-        names, activities = ACTIVITY_FIELDS, source.activities
+        names, activities = PUBLIC_ACTIVITY_FIELDS, source.activities
     copies = [
         activity_model(plan=copy, **{name: getattr(activity, name) for name in names})
         for activity in activities

@@ -10,6 +10,7 @@ from activities.models import ActivityType, PlanActivity
 from activities.services import EDITABLE_FIELDS
 from plans.api.serializers import JSONObjectField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
+from plans.projection import PUBLIC_ACTIVITY_FIELDS
 from plans.selectors import plan_editable_by
 
 MAX_ID = 2**63 - 1
@@ -136,23 +137,7 @@ class PublicActivitySerializer(ActivityModelSerializer):
 
     class Meta:
         model = PlanActivity
-        fields = [
-            "id",
-            "title",
-            "description",
-            "activity_type",
-            "location_name",
-            "latitude",
-            "longitude",
-            "address",
-            "scheduled_date",
-            "start_time",
-            "end_time",
-            "duration_minutes",
-            "estimated_cost",
-            "metadata",
-            "order_index",
-        ]
+        fields = ["id", *PUBLIC_ACTIVITY_FIELDS]
         read_only_fields = fields
 
 

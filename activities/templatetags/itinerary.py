@@ -214,17 +214,7 @@ def itinerary_for(plan) -> Itinerary:
             activity.is_last = position == day.total
             activity.clashes_with = clashes.get(activity.pk, [])
             if activity.latitude is not None and activity.longitude is not None:
-                markers.append(
-                    {
-                        "lat": float(activity.latitude),
-                        "lng": float(activity.longitude),
-                        "number": position,
-                        "day": day.number or 0,
-                        "dayLabel": f"Day {day.number}" if day.number else "",
-                        "title": activity.title,
-                        "id": activity.pk,
-                    }
-                )
+                markers.append(_marker(activity, position, day))
     itinerary_data = plan.plan_data.get("itinerary") if isinstance(plan.plan_data, dict) else None
     return Itinerary(
         days=days,
@@ -239,6 +229,19 @@ def itinerary_for(plan) -> Itinerary:
         activity_urls=url_patterns,
         type_labels=_type_labels(),
     )
+
+
+def _marker(activity, position: int, day: DayGroup) -> dict:
+    """The map's pin for an activity with coordinates (a row or its public projection)."""
+    return {
+        "lat": float(activity.latitude),
+        "lng": float(activity.longitude),
+        "number": position,
+        "day": day.number or 0,
+        "dayLabel": f"Day {day.number}" if day.number else "",
+        "title": activity.title,
+        "id": activity.id,
+    }
 
 
 @dataclass
@@ -274,17 +277,7 @@ def public_itinerary(plan: PublicPlan, calendar_url: str) -> dict:
         )
         for position, activity in enumerate(day.activities, start=1):
             if activity.latitude is not None and activity.longitude is not None:
-                markers.append(
-                    {
-                        "lat": float(activity.latitude),
-                        "lng": float(activity.longitude),
-                        "number": position,
-                        "day": day.number or 0,
-                        "dayLabel": f"Day {day.number}" if day.number else "",
-                        "title": activity.title,
-                        "id": activity.id,
-                    }
-                )
+                markers.append(_marker(activity, position, day))
     estimates = [a.estimated_cost for a in plan.activities if a.estimated_cost is not None]
     itinerary = PublicItinerary(
         days=days,
