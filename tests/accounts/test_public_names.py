@@ -210,3 +210,14 @@ def test_the_profile_edits_the_name_and_clearing_it_brings_back_the_neutral_one(
     client.post(reverse("accounts:profile"), {**form, "display_name": ""})
     user.refresh_from_db()
     assert user.public_name == user.neutral_name
+
+
+@pytest.mark.parametrize("target", ["itinerary", "2030-02-31", "plans"])
+def test_the_name_step_with_a_next_that_is_not_a_path_goes_to_the_landing_page(client, gus, target):
+    """Regression: a `next` without a leading slash passed url_has_allowed_host_and_scheme
+    and redirect() read it as a URL name to reverse: NoReverseMatch, a 500 (the sibling of
+    the activity forms' `next`)."""
+    client.force_login(gus)
+    response = client.post(reverse("accounts:choose_name"), {"display_name": "", "next": target})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/"

@@ -395,3 +395,13 @@ def test_include_renders_read_only_for_a_share_link(rf, trip, day1, django_asser
     assert f"/s/{trip.share_token}/calendar.ics" in html
     assert "Breakfast" in html
     assert "<form" not in html
+
+
+@pytest.mark.parametrize("day", ["a\x00b", "2030-02-31", "tomorrow"])
+def test_add_form_with_a_day_that_cannot_be_is_the_empty_form(client, trip, user, day):
+    """Regression: `?day=` was cleaned by DayField outside a form, so its ValidationError
+    (a NUL byte, 31 February, any text) escaped the view as a 500."""
+    client.force_login(user)
+    response = client.get(reverse("activities:add", kwargs={"plan_pk": trip.pk}), {"day": day})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"]["scheduled_date"].value() is None

@@ -45,3 +45,34 @@ def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once
     response = client.get(reverse("admin:index"))
     assert response.status_code == HTTPStatus.OK
     assert reverse("admin:auth_group_changelist") in response.text
+
+
+@pytest.mark.parametrize(
+    ("changelist", "query"),
+    [
+        ("admin:plans_plan_changelist", {"status__exact": "\x00"}),
+        ("admin:plans_plan_changelist", {"moderation_status__exact": "\x00"}),
+        ("admin:plans_plan_changelist", {"title": "a\x00"}),
+        ("admin:plans_plan_changelist", {"destination": "\x00"}),
+        ("admin:plans_planreport_changelist", {"reason__exact": "\x00"}),
+        ("admin:activities_planactivity_changelist", {"activity_type__exact": "\x00"}),
+        ("admin:accounts_apitoken_changelist", {"scope__exact": "\x00"}),
+    ],
+)
+def test_a_nul_byte_in_a_changelist_filter_is_not_a_server_error(client, changelist, query):
+    """Regression: a list filter's value (or a field lookup in the query string) holding a
+    NUL byte reached PostgreSQL, which refused it: psycopg.DataError, a 500. The search box
+    was hardened; the filters beside it were not."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(reverse(changelist), query)
+    assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+
+
+def test_a_nul_byte_in_the_autocomplete_term_is_not_a_server_error(client):
+    """Regression: the admin's autocomplete (a plan's owner) searched with the raw term."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "a\x00", "app_label": "plans", "model_name": "plan", "field_name": "user"},
+    )
+    assert response.status_code == HTTPStatus.OK
