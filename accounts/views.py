@@ -18,13 +18,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import selectors, services
 from accounts.forms import AccountDeleteForm, ProfileForm, PublicNameForm, TokenCreateForm
 from accounts.models import ApiToken
+from config.links import next_path
 
 
 @login_required
@@ -79,12 +79,7 @@ def choose_name(request):
 
 def _next_url(request) -> str:
     """Where the traveller was going (a path on this site), else the usual landing page."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return next_path(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 @never_cache

@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from activities import calendar, services
 from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
 from activities.models import PlanActivity
 from activities.selectors import activity_get_for_plan
+from config.links import next_path
 from config.parsers import parse_json
 from plans import permissions
 from plans.decorators import sign_in_instead_of_404
@@ -27,22 +27,9 @@ from plans.projection import public_projection
 from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
-def _safe_next(request) -> str:
-    """The `next` path the page carried, only if it points back into this site.
-
-    A path, with its leading slash: redirect() would take anything else for a URL name.
-    """
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return ""
-
-
 def _back(request, plan: Plan, anchor: str = "") -> HttpResponse:
     """Redirect to where the traveller came from, else the itinerary page."""
-    target = _safe_next(request) or reverse("activities:itinerary", kwargs={"pk": plan.pk})
+    target = next_path(request) or reverse("activities:itinerary", kwargs={"pk": plan.pk})
     return redirect(f"{target.split('#')[0]}{anchor}")
 
 
@@ -88,12 +75,15 @@ def activity_add(request, plan_pk: int):
                 messages.success(request, f"Added “{activity.title}”.")
                 return _back(request, plan, f"#activity-{activity.pk}")
     else:
-        day = DayField(required=False).clean(request.GET.get("day", "")) if request.GET else None
+        try:
+            day = DayField(required=False).clean(request.GET.get("day", ""))
+        except ValidationError:
+            day = None  # a day link that cannot be (edited by hand): the form without a day
         form = ActivityForm(instance=activity, initial={"scheduled_date": day})
     return render(
         request,
         "activities/activity_form.html",
-        {"plan": plan, "form": form, "activity": None, "next": _safe_next(request)},
+        {"plan": plan, "form": form, "activity": None, "next": next_path(request)},
     )
 
 
@@ -115,7 +105,7 @@ def activity_edit(request, plan_pk: int, pk: int):
     return render(
         request,
         "activities/activity_form.html",
-        {"plan": plan, "form": form, "activity": activity, "next": _safe_next(request)},
+        {"plan": plan, "form": form, "activity": activity, "next": next_path(request)},
     )
 
 
@@ -129,7 +119,7 @@ def activity_delete(request, plan_pk: int, pk: int):
     return render(
         request,
         "activities/activity_confirm_delete.html",
-        {"plan": plan, "activity": activity, "next": _safe_next(request)},
+        {"plan": plan, "activity": activity, "next": next_path(request)},
     )
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def public_url(path: str) -> str:
@@ -30,3 +32,15 @@ class PublicSite:
 
 def public_site() -> PublicSite:
     return PublicSite(name=settings.PRODUCT_NAME, domain=urlsplit(settings.PUBLIC_URL).netloc)
+
+
+def next_path(request: HttpRequest) -> str:
+    """The `next` path a page carried (posted or in the query), only if it leads back into this
+    site; else "". A path with its leading slash: redirect() would take anything else for a URL
+    name (`next=itinerary` was a 500)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
