@@ -50,6 +50,7 @@ def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once
 @pytest.mark.parametrize(
     ("changelist", "query"),
     [
+        ("admin:plans_plan_changelist", {"q": "nul\x00"}),
         ("admin:plans_plan_changelist", {"status__exact": "\x00"}),
         ("admin:plans_plan_changelist", {"moderation_status__exact": "\x00"}),
         ("admin:plans_plan_changelist", {"title": "a\x00"}),
@@ -59,20 +60,20 @@ def test_a_moderator_sees_less_than_a_superuser_and_a_granted_permission_at_once
         ("admin:accounts_apitoken_changelist", {"scope__exact": "\x00"}),
     ],
 )
-def test_a_nul_byte_in_a_changelist_filter_is_not_a_server_error(client, changelist, query):
+def test_a_nul_byte_in_a_changelist_filter_is_a_bad_request(client, changelist, query):
     """Regression: a list filter's value (or a field lookup in the query string) holding a
-    NUL byte reached PostgreSQL, which refused it: psycopg.DataError, a 500. The search box
-    was hardened; the filters beside it were not."""
+    NUL byte reached PostgreSQL, which refused it: psycopg.DataError, a 500. Now every admin
+    page answers such a query with 400, before any lookup."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(reverse(changelist), query)
-    assert response.status_code in {HTTPStatus.OK, HTTPStatus.FOUND}
+    assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
-def test_a_nul_byte_in_the_autocomplete_term_is_not_a_server_error(client):
+def test_a_nul_byte_in_the_autocomplete_term_is_a_bad_request(client):
     """Regression: the admin's autocomplete (a plan's owner) searched with the raw term."""
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     response = client.get(
         reverse("admin:autocomplete"),
         {"term": "a\x00", "app_label": "plans", "model_name": "plan", "field_name": "user"},
     )
-    assert response.status_code == HTTPStatus.OK
+    assert response.status_code == HTTPStatus.BAD_REQUEST

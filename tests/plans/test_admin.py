@@ -693,10 +693,11 @@ def test_search_finds_word_starts_and_owner_emails(staff_client, searchable, ter
 
 @pytest.mark.parametrize(
     "term",
-    ["'", "\\", "a & b | !c", "x:*", "(", "<->", "'n'", "&", "%_", " ", "x" * 3000, "nul\x00"],
+    ["'", "\\", "a & b | !c", "x:*", "(", "<->", "'n'", "&", "%_", " ", "x" * 3000],
 )
 def test_search_reads_operators_and_quotes_as_text(staff_client, searchable, term):
-    """What staff type never reaches to_tsquery as syntax: no error page, whatever it is."""
+    """What staff type never reaches to_tsquery as syntax: no error page, whatever it is (a
+    NUL byte, which no keyboard types, is the admin's 400: tests/config/test_admin_site.py)."""
     _found(staff_client, term)
 
 
