@@ -110,6 +110,28 @@ BODY_ERRORS = {
 }
 
 
+# And what any operation with query parameters may answer: the paginator and filters check them.
+QUERY_ERRORS = {
+    "400": {
+        "description": "A query parameter is invalid: a map from parameter to messages.",
+        "content": {
+            "application/json": {
+                "schema": {"type": "object", "additionalProperties": {}},
+                "examples": {
+                    "Field errors": {
+                        "value": {
+                            "page_size": [
+                                "Give a whole number from 1; values above 100 are capped at 100."
+                            ]
+                        }
+                    }
+                },
+            }
+        },
+    },
+}
+
+
 def document_errors_of_every_operation(result: dict, generator, request, public) -> dict:
     """drf-spectacular postprocessing hook: adds the errors above where a view did not list them.
 
@@ -121,6 +143,8 @@ def document_errors_of_every_operation(result: dict, generator, request, public)
             extra = dict(ANY_OPERATION_ERRORS)
             if "requestBody" in operation:
                 extra = {**BODY_ERRORS, **extra}
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                extra = {**QUERY_ERRORS, **extra}
             for code, response in extra.items():
                 operation["responses"].setdefault(code, copy.deepcopy(response))
     return result

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.validators import TRAVEL_PREFERENCES_SCHEMA
+from config.fields import JSONTypesModelSerializer
 
 
 def _preferences_schema() -> dict:
@@ -21,7 +22,7 @@ class TravelPreferencesField(serializers.JSONField):
     """Validated against accounts/schemas/travel_preferences.schema.json by the service."""
 
 
-class MeSerializer(serializers.ModelSerializer):
+class MeSerializer(JSONTypesModelSerializer):
     is_verified = serializers.BooleanField(read_only=True)
     public_name = serializers.CharField(
         read_only=True,

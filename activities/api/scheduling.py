@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities import scheduling
+from config.fields import JSONBooleanField, JSONCharField
 from config.openapi import ErrorSerializer, errors
 from plans.selectors import plan_get_for_user
 
@@ -27,14 +28,14 @@ from plans.selectors import plan_get_for_user
 
 
 class ScheduleRequestSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField(
+    dry_run = JSONBooleanField(
         default=True, help_text="Only compute the proposal (the default); false applies it."
     )
-    include_scheduled = serializers.BooleanField(
+    include_scheduled = JSONBooleanField(
         default=False,
         help_text="Also re-plan activities already scheduled, except pinned ones.",
     )
-    fingerprint = serializers.CharField(
+    fingerprint = JSONCharField(
         required=False,
         allow_blank=True,
         max_length=64,
@@ -43,8 +44,8 @@ class ScheduleRequestSerializer(serializers.Serializer):
 
 
 class DayOptimiseRequestSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField(default=True)
-    fingerprint = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    dry_run = JSONBooleanField(default=True)
+    fingerprint = JSONCharField(required=False, allow_blank=True, max_length=64)
 
 
 class UndoRequestSerializer(serializers.Serializer):

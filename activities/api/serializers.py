@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from activities.models import ActivityType, PlanActivity
 from activities.services import EDITABLE_FIELDS
+from config.fields import JSONTypesModelSerializer
 from plans.api.serializers import JSONObjectField, PlanSerializer, PublicPlanSerializer
 from plans.models import Plan
 from plans.projection import PUBLIC_ACTIVITY_FIELDS
@@ -35,11 +36,11 @@ class WallClockTimeField(serializers.TimeField):
     """
 
 
-class ActivityModelSerializer(serializers.ModelSerializer):
+class ActivityModelSerializer(JSONTypesModelSerializer):
     """The activity serializers' base: model TimeFields become WallClockTimeFields."""
 
     serializer_field_mapping = {
-        **serializers.ModelSerializer.serializer_field_mapping,
+        **JSONTypesModelSerializer.serializer_field_mapping,
         models.TimeField: WallClockTimeField,
     }
 
@@ -235,7 +236,7 @@ PLAN_DOCUMENT_FIELDS = [
 ]
 
 
-class DocumentPlanSerializer(serializers.ModelSerializer):
+class DocumentPlanSerializer(JSONTypesModelSerializer):
     class Meta:
         model = Plan
         fields = PLAN_DOCUMENT_FIELDS

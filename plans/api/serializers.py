@@ -7,6 +7,7 @@ import json
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.fields import JSONBooleanField, JSONTypesModelSerializer
 from plans.documents import PLAN_DATA_SCHEMA
 from plans.models import Plan, PlanMember, Role
 
@@ -41,7 +42,7 @@ class OwnerSerializer(serializers.Serializer):
     name = serializers.CharField(source="public_name", read_only=True)
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class PlanSerializer(JSONTypesModelSerializer):
     """A plan as its owner and members see it: the whole document."""
 
     owner = OwnerSerializer(source="user", read_only=True)
@@ -96,7 +97,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return bool(plan.share_token)
 
 
-class PublicPlanSerializer(serializers.ModelSerializer):
+class PublicPlanSerializer(JSONTypesModelSerializer):
     """A plan as anyone may see it: serialises its public projection (plans.projection), never
     the Plan row. The model only describes the fields' types and limits for the schema."""
 
@@ -124,7 +125,7 @@ class PublicPlanSerializer(serializers.ModelSerializer):
 
 
 class ShareLinkRequestSerializer(serializers.Serializer):
-    rotate = serializers.BooleanField(
+    rotate = JSONBooleanField(
         default=False,
         help_text="Replace an existing link with a new one (the old one stops working).",
     )
@@ -136,7 +137,7 @@ class ShareLinkSerializer(serializers.Serializer):
     api_url = serializers.URLField(read_only=True, help_text="The same plan as JSON, no sign-in.")
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(JSONTypesModelSerializer):
     user = OwnerSerializer(read_only=True)
 
     class Meta:
