@@ -151,7 +151,7 @@ def test_deep_json_bodies_are_400_saying_so():
     title = "[" * (MAX_JSON_DEPTH - 1) + "]" * (MAX_JSON_DEPTH - 1)
     response = _post_json(client, "/api/v1/plans/", '{"title": ' + title + "}")
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert response.json() == {"title": ["Not a valid string."]}
+    assert response.json() == {"title": ["Must be a string."]}
     assert not Plan.objects.exists()
 
 
