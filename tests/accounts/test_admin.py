@@ -12,6 +12,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.models import ApiToken, User
 from tests.accounts.conftest import verify
+from tests.admin_helpers import change_form_data
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,8 +133,7 @@ def test_travel_preferences_the_api_would_refuse_are_a_form_error_not_a_500(staf
     """The user's preferences document is read as the API reads JSON: "Enter a valid JSON."."""
     user = UserFactory(first_name="Before", travel_preferences={"pace": "relaxed"})
     url = reverse("admin:accounts_user_change", args=[user.pk])
-    form = staff_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = change_form_data(staff_client, url)
     data.update({"first_name": "After", "travel_preferences": text})
 
     response = staff_client.post(url, data)

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from tests.admin_helpers import change_form_data
 from tests.factories import PlanActivityFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,7 @@ def test_metadata_the_api_would_refuse_is_a_form_error_not_a_500(staff_client, t
     range: the change form answers "Enter a valid JSON." and the activity is unchanged."""
     activity = PlanActivityFactory(title="Before", metadata={"tip": "book ahead"})
     url = reverse("admin:activities_planactivity_change", args=[activity.pk])
-    form = staff_client.get(url).context["adminform"].form
-    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data = change_form_data(staff_client, url)
     data.update({"title": "After", "metadata": text})
 
     response = staff_client.post(url, data)
