@@ -59,6 +59,31 @@ def test_shared_page_is_accessible(live_server, page, trip, screenshot):
     assert serious_violations(page) == []
 
 
+def test_public_plan_page_is_accessible_and_fits_a_phone(live_server, page, trip, screenshot):
+    """What an anonymous visitor sees of a public plan (its public projection), with the map."""
+    trip.status, trip.is_public = "published", True
+    trip.save()
+    page.goto(live_server.url + trip.get_absolute_url())
+    expect(page.get_by_role("heading", level=1, name=trip.title)).to_be_visible()
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(5)
+    _screens(page, screenshot, "public-plan")
+    assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    assert no_horizontal_scroll(page)
+
+
+def test_name_step_after_sign_up_is_accessible_and_fits_a_phone(
+    live_server, page, context, log_in, traveller, screenshot
+):
+    log_in(context, traveller)
+    page.goto(live_server.url + "/account/name/?next=/plans/")
+    expect(page.get_by_role("heading", level=1, name="Choose the name others see")).to_be_visible()
+    _screens(page, screenshot, "choose-name")
+    assert serious_violations(page) == []
+    page.set_viewport_size(PHONE)
+    assert no_horizontal_scroll(page)
+
+
 def test_sign_in_page_is_accessible(live_server, page, screenshot):
     page.goto(live_server.url + "/accounts/login/")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
