@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 
@@ -163,4 +165,95 @@ def date_outside_trip_message(plan: Plan, day: dt.date) -> str | None:
         return f"Pick a date on or after the trip starts ({fmt(start)})."
     if end and not start and day > end:
         return f"Pick a date on or before the trip ends ({fmt(end)})."
+    return None
+
+
+# The day order: how every list of a day's activities is ordered (the page, the map's numbers,
+# the printed day, the calendar, the API, the public projection and the planner's input).
+#
+# Within a day, timed activities come by start time. An untimed activity has no time of its
+# own, so it takes the time of the latest timed activity placed above it (by `order_index`, the
+# traveller's manual position, then id) and comes right after that one; with none placed above
+# it, it leads the day. Ties go by `order_index`, then id. So timed activities are always in
+# time order, untimed ones keep their manual order among themselves, and a new untimed activity
+# (added at the end) comes after the timed ones. Undated activities follow the same rule, after
+# every day. See docs/day-order.md.
+_NO_DAY = dt.date.min
+
+
+def _placed_above_time() -> Subquery:
+    """The latest start time among the timed activities placed above this one in its day."""
+    return Subquery(
+        PlanActivity.objects.alias(day=Coalesce("scheduled_date", Value(_NO_DAY)))
+        .filter(
+            plan=OuterRef("plan"),
+            day=Coalesce(OuterRef("scheduled_date"), Value(_NO_DAY)),
+            start_time__isnull=False,
+        )
+        .filter(
+            Q(order_index__lt=OuterRef("order_index"))
+            | Q(order_index=OuterRef("order_index"), pk__lt=OuterRef("pk"))
+        )
+        .order_by("-start_time")
+        .values("start_time")[:1],
+        output_field=models.TimeField(),
+    )
+
+
+def day_order() -> tuple:
+    """`order_by` arguments for the day order (see above), for any PlanActivity query."""
+    return (
+        F("scheduled_date").asc(nulls_last=True),
+        Coalesce("start_time", _placed_above_time()).asc(nulls_first=True),
+        "order_index",
+        "pk",
+    )
+
+
+def in_day_order(activities: Iterable[PlanActivity]) -> list[PlanActivity]:
+    """The day order of activities already in memory; each day must be there whole."""
+    rows = list(activities)
+    above: dict[int, dt.time | None] = {}
+    for row in rows:
+        times = [
+            other.start_time
+            for other in rows
+            if other.scheduled_date == row.scheduled_date
+            and (other.order_index, other.pk) < (row.order_index, row.pk)
+            and other.start_time is not None
+        ]
+        above[id(row)] = max(times, default=None)
+
+    def key(row: PlanActivity) -> tuple:
+        when = row.start_time or above[id(row)]
+        return (
+            row.scheduled_date is None,
+            row.scheduled_date or _NO_DAY,
+            when is not None,
+            when or dt.time.min,
+            row.order_index,
+            row.pk,
+        )
+
+    return sorted(rows, key=key)
+
+
+def day_order_error(rows: Sequence[PlanActivity]) -> str | None:
+    """Why a day's activities, in the order a traveller asked for, are not in time order.
+
+    Moving an activity never changes its time: a time is something the traveller set (a
+    booking, an opening hour), so rather than rewrite it the move is refused and the message
+    asks for the time to be changed instead.
+    """
+    latest: PlanActivity | None = None
+    for row in rows:
+        if row.start_time is None:
+            continue
+        if latest is not None and row.start_time < latest.start_time:
+            return (
+                f"“{latest.title}” at {latest.start_time:%H:%M} cannot come before "
+                f"“{row.title}” at {row.start_time:%H:%M}: a day is listed in time order, "
+                "so change a time to move it."
+            )
+        latest = row
     return None

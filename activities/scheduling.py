@@ -35,7 +35,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from activities import planner
-from activities.models import ActivityType, PlanActivity
+from activities.models import ActivityType, PlanActivity, in_day_order
 from plans.history import history_record
 from plans.models import Plan
 
@@ -382,6 +382,12 @@ def _after_slot(activity: PlanActivity, day: dt.date, visit: planner.Visit) -> S
 
 
 def _current_order(activities: Sequence[PlanActivity]) -> list[PlanActivity]:
+    """The planner reads days in the order travellers see them (`models.day_order`)."""
+    return in_day_order(activities)
+
+
+def _manual_order(activities: Sequence[PlanActivity]) -> list[PlanActivity]:
+    """Activities gathered from several days into one: by their manual position."""
     return sorted(
         activities,
         key=lambda a: (a.order_index, a.start_time is None, a.start_time or dt.time(), a.pk),
@@ -434,7 +440,7 @@ def _build_proposal(
         staying = [a for a in activities if a.scheduled_date == when and a.pk not in after] + [
             a for a in activities if a.pk in after and after[a.pk].date == when
         ]
-        sequence += [a.pk for a in _current_order(staying) if a.pk not in sequence]
+        sequence += [a.pk for a in _manual_order(staying) if a.pk not in sequence]
         for index, pk in enumerate(sequence):
             orders[pk] = (when, index)
 

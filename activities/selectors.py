@@ -15,7 +15,7 @@ from django.db.models import CharField, Count, DecimalField, F, Func, Q, Sum, Va
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from activities.models import ActivityType, PlanActivity
+from activities.models import ActivityType, PlanActivity, day_order
 from plans.models import Plan
 
 # Every day of a trip up to this length gets its own (possibly empty) group to add to;
@@ -72,15 +72,11 @@ def activity_get_for_plan(*, plan: Plan, pk: int) -> PlanActivity:
 
 
 def activity_list_ordered(*, plan: Plan):
-    """The plan's activities in itinerary order: by day (unscheduled last), then order_index,
-    then start time. Read through `plan.activities`, so each row's `activity.plan` is this plan
-    and costs no query."""
-    return plan.activities.order_by(
-        F("scheduled_date").asc(nulls_last=True),
-        "order_index",
-        F("start_time").asc(nulls_last=True),
-        "pk",
-    )
+    """The plan's activities in the day order (`activities.models.day_order`): by day
+    (unscheduled last), timed ones by start time, untimed ones where the traveller placed them.
+    Read through `plan.activities`, so each row's `activity.plan` is this plan and costs no
+    query."""
+    return plan.activities.order_by(*day_order())
 
 
 def activity_rows_ordered(*, plan: Plan, limit: int | None = None) -> list[PlanActivity]:

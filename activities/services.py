@@ -22,7 +22,12 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from activities.models import PlanActivity, date_outside_trip_message
+from activities.models import (
+    PlanActivity,
+    date_outside_trip_message,
+    day_order,
+    day_order_error,
+)
 from plans.documents import document_errors, plan_data_canonical
 from plans.history import history_record
 from plans.models import Plan
@@ -92,11 +97,11 @@ def _validate(activity: PlanActivity) -> None:
 
 
 def _day_order(plan: Plan, day: Day, *, exclude: Iterable[int] = ()) -> list[int]:
-    """Ids of a day's activities in display order."""
+    """Ids of a day's activities in the day order (`models.day_order`), as travellers see it."""
     return list(
         PlanActivity.objects.filter(plan=plan, scheduled_date=day)
         .exclude(pk__in=list(exclude))
-        .order_by("order_index", F("start_time").asc(nulls_last=True), "pk")
+        .order_by(*day_order())
         .values_list("pk", flat=True)
     )
 
@@ -160,7 +165,13 @@ def _reorder_locked(
         raise ValidationError(
             "An activity is listed more than once. Reload the page and try again."
         )
-    rows = dict(PlanActivity.objects.filter(plan=plan).values_list("pk", "scheduled_date"))
+    found = {
+        row.pk: row
+        for row in PlanActivity.objects.filter(plan=plan).only(
+            "pk", "title", "scheduled_date", "start_time"
+        )
+    }
+    rows = {pk: row.scheduled_date for pk, row in found.items()}
     if set(ids) - rows.keys():
         raise ValidationError(
             "Some of these activities are no longer in this plan. Reload the page and try again."
@@ -175,6 +186,10 @@ def _reorder_locked(
                 "The new order leaves out activities of that day, probably added by someone "
                 "else meanwhile. Reload the page and try again."
             )
+    for sequence in days.values():
+        message = day_order_error([found[pk] for pk in sequence])
+        if message:
+            raise ValidationError(message)
     affected = set(days) | {rows[pk] for pk in ids}
     assignments: dict[int, tuple[Day, int]] = {}
     for day in affected:
@@ -333,10 +348,28 @@ def activity_move(
         if not PlanActivity.objects.filter(pk=activity.pk, plan=plan).exists():
             raise ValidationError("This activity was deleted meanwhile.")
         order = _day_order(plan, day, exclude=[activity.pk])
-        where = len(order) if position is None else max(0, min(position, len(order)))
+        where = (
+            _time_position(plan, activity.pk, order)
+            if position is None
+            else max(0, min(position, len(order)))
+        )
         order.insert(where, activity.pk)
         _reorder_locked(plan, {day: order}, reason=reason)
     return _refresh(activity)
+
+
+def _time_position(plan: Plan, pk: int, order: list[int]) -> int:
+    """Where "the end of the day" is for this activity: the end for an untimed one, before the
+    first activity that starts later for a timed one (so the day stays in time order)."""
+    starts = dict(
+        PlanActivity.objects.filter(plan=plan, pk__in=[pk, *order]).values_list("pk", "start_time")
+    )
+    start = starts.get(pk)
+    if start is not None:
+        for index, other in enumerate(order):
+            if starts.get(other) is not None and starts[other] > start:
+                return index
+    return len(order)
 
 
 def activity_move_step(*, activity: PlanActivity, offset: int) -> PlanActivity:

@@ -25,6 +25,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from activities.models import day_order
 from plans.documents import plan_data_redacted, plan_notes
 from plans.models import Plan
 
@@ -166,8 +167,8 @@ def _document(data: dict, sections: frozenset[str]) -> dict:
 
 
 def _activities(plan: Plan, sections: frozenset[str]) -> tuple[PublicActivity, ...]:
-    """The plan's activities in itinerary order (the activity model's default ordering: by day,
-    undated last, then position and start time), reading only the columns shown."""
+    """The plan's activities in the day order (`activities.models.day_order`), reading only
+    the columns shown."""
     private = [
         name
         for section, name in (("actual_costs", "actual_cost"), ("completion", "is_completed"))
@@ -175,7 +176,7 @@ def _activities(plan: Plan, sections: frozenset[str]) -> tuple[PublicActivity, .
     ]
     rows = plan.activities.only(
         "id", "plan", "version", "updated_at", *PUBLIC_ACTIVITY_FIELDS, *private
-    )
+    ).order_by(*day_order())
     return tuple(
         PublicActivity(
             id=row.pk,

@@ -141,7 +141,10 @@ class PlanDetailApi(plan_views.PlanDetailApi):
 @extend_schema_view(
     get=extend_schema(
         summary="A plan's activities",
-        description="In itinerary order: by day (unscheduled last), then position in the day.",
+        description=(
+            "In itinerary order: by day (unscheduled last); within a day timed activities by "
+            "start time, untimed ones right after the timed activity placed above them."
+        ),
         responses={200: ActivitySerializer(many=True), **errors(400, 401, 404, 429)},
     ),
     post=extend_schema(
