@@ -43,6 +43,7 @@ PUBLIC_ACTIVITY_FIELDS = (
     "scheduled_date",
     "start_time",
     "end_time",
+    "timezone",
     "duration_minutes",
     "estimated_cost",
     "metadata",
@@ -72,6 +73,8 @@ class PublicActivity:
     scheduled_date: dt.date | None
     start_time: dt.time | None
     end_time: dt.time | None
+    # Blank: the plan's zone.
+    timezone: str
     duration_minutes: int | None
     estimated_cost: Decimal | None
     metadata: dict
@@ -99,7 +102,7 @@ class PublicPlan:
     status: str
     is_public: bool
     owner: PublicOwner
-    # The clock the itinerary's times are on: the owner's time zone.
+    # The clock the itinerary's times are on: the plan's time zone (plans.timezones).
     timezone: str
     plan_data: dict
     activities: tuple[PublicActivity, ...]
@@ -137,7 +140,7 @@ def public_projection(plan: Plan, sections: frozenset[str] = DEFAULT_SECTIONS) -
         status=plan.status,
         is_public=plan.is_public,
         owner=PublicOwner(id=owner.pk, public_name=owner.public_name),
-        timezone=owner.timezone or "UTC",
+        timezone=plan.timezone,
         plan_data=_document(plan.plan_data, sections) if "document" in sections else {},
         activities=_activities(plan, sections) if "activities" in sections else (),
         created_at=plan.created_at,
