@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from plans.documents import plan_data_redacted, plan_notes
 from plans.models import Plan
+from plans.timezones import activity_end, activity_start
 
 DEFAULT_SECTIONS: frozenset[str] = frozenset({"document", "activities"})
 SECTIONS: frozenset[str] = DEFAULT_SECTIONS | {"private_notes", "actual_costs", "completion"}
@@ -79,6 +80,9 @@ class PublicActivity:
     estimated_cost: Decimal | None
     metadata: dict
     order_index: int
+    # The day and times as instants on the activity's clock (plans.timezones).
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
     # Calendar apps update an imported event in place by these (SEQUENCE, LAST-MODIFIED).
     version: int
     updated_at: dt.datetime
@@ -185,6 +189,8 @@ def _activities(plan: Plan, sections: frozenset[str]) -> tuple[PublicActivity, .
             **{name: getattr(row, name) for name in PUBLIC_ACTIVITY_FIELDS if name != "metadata"},
             activity_type_label=row.get_activity_type_display(),
             metadata=_metadata(row.metadata),
+            starts_at=activity_start(row, plan.timezone),
+            ends_at=activity_end(row, plan.timezone),
             version=row.version,
             updated_at=row.updated_at,
             **{name: getattr(row, name) for name in private},

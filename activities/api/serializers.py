@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -58,6 +60,22 @@ INSTANT_SCHEMA = {
     "nullable": True,
     "example": "2027-05-06T10:00:00+01:00",
 }
+STARTS_AT_HELP = (
+    "`scheduled_date` and `start_time` as one instant, with the UTC offset of the activity's "
+    "zone (its `timezone`, else the plan's) on that day; null without both."
+)
+ENDS_AT_HELP = "`scheduled_date` and `end_time` the same way; null without both."
+
+
+@extend_schema_field(INSTANT_SCHEMA)
+class InstantField(serializers.Field):
+    """An aware datetime written with its own offset (read-only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: dt.datetime) -> str:
+        return value.isoformat()
 
 
 class ActivitySerializer(ActivityModelSerializer):
@@ -65,15 +83,8 @@ class ActivitySerializer(ActivityModelSerializer):
 
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     metadata = JSONObjectField(required=False)
-    starts_at = serializers.SerializerMethodField(
-        help_text=(
-            "`scheduled_date` and `start_time` as one instant, with the UTC offset of the "
-            "activity's zone (its `timezone`, else the plan's) on that day; null without both."
-        ),
-    )
-    ends_at = serializers.SerializerMethodField(
-        help_text="`scheduled_date` and `end_time` the same way; null without both."
-    )
+    starts_at = serializers.SerializerMethodField(help_text=STARTS_AT_HELP)
+    ends_at = serializers.SerializerMethodField(help_text=ENDS_AT_HELP)
 
     class Meta:
         model = PlanActivity
@@ -176,10 +187,12 @@ class PublicActivitySerializer(ActivityModelSerializer):
     """An activity of a plan's public projection (no booking, actual cost or completion)."""
 
     metadata = JSONObjectField(read_only=True)
+    starts_at = InstantField(help_text=STARTS_AT_HELP)
+    ends_at = InstantField(help_text=ENDS_AT_HELP)
 
     class Meta:
         model = PlanActivity
-        fields = ["id", *PUBLIC_ACTIVITY_FIELDS]
+        fields = ["id", *PUBLIC_ACTIVITY_FIELDS, "starts_at", "ends_at"]
         read_only_fields = fields
 
 
@@ -274,6 +287,7 @@ PLAN_DOCUMENT_FIELDS = [
     "end_date",
     "budget",
     "currency",
+    "timezone",
 ]
 
 

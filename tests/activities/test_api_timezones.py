@@ -136,3 +136,56 @@ def test_an_unknown_activity_zone_is_a_400_naming_the_field():
     assert response.status_code == HTTPStatus.BAD_REQUEST
     assert response.json() == {"timezone": [UNKNOWN_ZONE]}
     assert not PlanActivity.objects.exists()
+
+
+def test_outsiders_get_the_same_instants_and_the_plans_zone():
+    plan = PlanFactory(
+        user=UserFactory(timezone="Asia/Tokyo"),
+        timezone="Europe/Lisbon",
+        status=Plan.Status.PUBLISHED,
+        is_public=True,
+        start_date=dt.date(2027, 10, 30),
+        end_date=dt.date(2027, 11, 1),
+    )
+    for day in (30, 31):
+        PlanActivityFactory(
+            plan=plan,
+            title=f"Day {day}",
+            scheduled_date=dt.date(2027, 10, day),
+            start_time=dt.time(10),
+            end_time=dt.time(11),
+            order_index=0,
+        )
+    response = client_for(UserFactory()).get(f"/api/v1/public/plans/{plan.pk}/")
+    assert response.status_code == HTTPStatus.OK, response.json()
+    body = response.json()
+    assert body["timezone"] == "Europe/Lisbon"
+    assert [(a["starts_at"], a["ends_at"]) for a in body["activities"]] == [
+        ("2027-10-30T10:00:00+01:00", "2027-10-30T11:00:00+01:00"),
+        ("2027-10-31T10:00:00+00:00", "2027-10-31T11:00:00+00:00"),
+    ]
+
+
+def test_export_and_import_keep_the_plans_and_activities_zones():
+    owner = verified(UserFactory())
+    plan = PlanFactory(
+        user=owner,
+        timezone="Europe/Lisbon",
+        start_date=dt.date(2027, 5, 6),
+        end_date=dt.date(2027, 5, 8),
+    )
+    PlanActivityFactory(
+        plan=plan,
+        title="Flight home",
+        scheduled_date=dt.date(2027, 5, 8),
+        start_time=dt.time(18),
+        timezone="America/New_York",
+    )
+    importer = verified(UserFactory(timezone="Asia/Tokyo"))
+    document = client_for(owner).get(f"{PLANS}{plan.pk}/export/").json()
+    assert document["plan"]["timezone"] == "Europe/Lisbon"
+    created = client_for(importer).post(f"{PLANS}import/", document, format="json")
+    assert created.status_code == HTTPStatus.CREATED, created.json()
+    copy = Plan.objects.get(pk=created.json()["id"])
+    assert copy.timezone == "Europe/Lisbon"
+    assert list(copy.activities.values_list("timezone", flat=True)) == ["America/New_York"]

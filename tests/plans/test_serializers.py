@@ -204,6 +204,8 @@ def test_public_plan_payload(zone):
             "estimated_cost": None,
             "metadata": {},
             "order_index": activity.order_index,
+            "starts_at": None,
+            "ends_at": None,
             **values,
         }
 
@@ -215,7 +217,7 @@ def test_public_plan_payload(zone):
         **plan_part,
         "activities": [
             public_activity(tram, estimated_cost="3.10", metadata={"tags": ["tram"]}),
-            public_activity(cafe, start_time="16:30:00"),
+            public_activity(cafe, start_time="16:30:00", starts_at="2030-06-01T16:30:00+01:00"),
         ],
     }
     assert list(detail) == [*plan_part, "activities"]
