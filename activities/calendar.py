@@ -1,8 +1,9 @@
 """The itinerary as an iCalendar file that Google Calendar, Apple Calendar and Outlook import.
 
-Timed activities are written in the traveller's timezone (the plan owner's profile) with a
-VTIMEZONE, so they keep their local time wherever the calendar app is; activities with a
-date but no time become all-day events. UIDs are stable, so importing again updates events
+Timed activities are written on the destination's clock (the activity's own zone, else the
+plan's: plans.timezones) with TZID and a VTIMEZONE for each zone used, so they keep their
+local time wherever the calendar app is; activities with a date but no time become all-day
+events. UIDs are stable, so importing again updates events
 instead of duplicating them.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,18 +21,14 @@ from activities.models import ActivityType, PlanActivity
 from activities.selectors import activity_list_ordered
 from plans.models import Plan
 from plans.projection import PublicActivity, PublicPlan
+from plans.timezones import activity_end, activity_start, zone
 
 UID_DOMAIN = "wayfarer.app"
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _event(activity: PlanActivity | PublicActivity, zone: ZoneInfo, stamp: dt.datetime) -> Event:
+def _event(
+    activity: PlanActivity | PublicActivity, plan_timezone: str, stamp: dt.datetime
+) -> Event:
     """One activity's VEVENT, from the fields a plan's public projection has too."""
     event = Event()
     event.add("uid", f"activity-{activity.id}@{UID_DOMAIN}")
@@ -41,11 +37,12 @@ def _event(activity: PlanActivity | PublicActivity, zone: ZoneInfo, stamp: dt.da
     event.add("sequence", activity.version)
     event.add("summary", activity.title)
     day = activity.scheduled_date
-    if activity.start_time:
-        start = dt.datetime.combine(day, activity.start_time, tzinfo=zone)
+    start = activity_start(activity, plan_timezone)
+    if start is not None:
         event.add("dtstart", start)
-        if activity.end_time:
-            event.add("dtend", dt.datetime.combine(day, activity.end_time, tzinfo=zone))
+        end = activity_end(activity, plan_timezone)
+        if end is not None:
+            event.add("dtend", end)
         elif activity.duration_minutes:
             event.add("duration", dt.timedelta(minutes=activity.duration_minutes))
     else:
@@ -63,7 +60,7 @@ def _event(activity: PlanActivity | PublicActivity, zone: ZoneInfo, stamp: dt.da
     return event
 
 
-def _calendar(title: str, zone: ZoneInfo, activities) -> Calendar:
+def _calendar(title: str, plan_timezone: str, activities) -> Calendar:
     """One VEVENT per scheduled activity (unscheduled ones have no place in a calendar)."""
     cal = Calendar()
     cal.add("prodid", "-//Wayfarer//Itinerary 1.0//EN")
@@ -71,11 +68,11 @@ def _calendar(title: str, zone: ZoneInfo, activities) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", title)
-    cal.add("x-wr-timezone", str(zone))
+    cal.add("x-wr-timezone", str(zone(plan_timezone)))
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     for activity in activities:
         if activity.scheduled_date is not None:
-            cal.add_component(_event(activity, zone, stamp))
+            cal.add_component(_event(activity, plan_timezone, stamp))
     cal.add_missing_timezones()
     return cal
 
@@ -83,12 +80,12 @@ def _calendar(title: str, zone: ZoneInfo, activities) -> Calendar:
 def plan_calendar(plan: Plan) -> Calendar:
     """The itinerary as the plan's members get it."""
     activities = activity_list_ordered(plan=plan).filter(scheduled_date__isnull=False)
-    return _calendar(plan.title, _zone(plan.user.timezone), activities)
+    return _calendar(plan.title, plan.timezone, activities)
 
 
 def public_calendar(plan: PublicPlan) -> Calendar:
     """The itinerary as outsiders get it: from the plan's public projection only."""
-    return _calendar(plan.title, _zone(plan.timezone), plan.activities)
+    return _calendar(plan.title, plan.timezone, plan.activities)
 
 
 def ics_response(title: str, calendar: Calendar) -> HttpResponse:

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 
 from activities.models import PlanActivity
 from activities.selectors import day_number, trip_days
+from plans.timezones import timezone_choices
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 UNSCHEDULED = "unscheduled"
@@ -85,6 +86,7 @@ class ActivityForm(forms.ModelForm):
             "scheduled_date",
             "start_time",
             "end_time",
+            "timezone",
             "duration_minutes",
             "location_name",
             "address",
@@ -123,6 +125,12 @@ class ActivityForm(forms.ModelForm):
         if plan.end_date:
             self.fields["scheduled_date"].widget.attrs["max"] = plan.end_date.isoformat()
         self.fields["scheduled_date"].help_text = "Leave empty to keep it unscheduled."
+        self.fields["timezone"] = forms.ChoiceField(
+            required=False,
+            label="Time zone",
+            choices=[("", f"The plan's ({plan.timezone})"), *timezone_choices()],
+            help_text="Another zone for a stop in another city or a flight.",
+        )
         for weekday in WEEKDAYS:
             for part in ("open", "close"):
                 self.fields[f"hours_{weekday}_{part}"] = forms.TimeField(

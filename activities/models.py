@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 
+from accounts.validators import validate_timezone
 from plans.history import IndexedHistoricalRecords
 from plans.models import Plan
 
@@ -39,6 +40,8 @@ class PlanActivity(models.Model):
     scheduled_date = models.DateField(null=True, blank=True)
     start_time = models.TimeField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
+    # Blank: the plan's zone. Set for another city on a multi-city trip, or a flight.
+    timezone = models.CharField(max_length=64, blank=True, validators=[validate_timezone])
     duration_minutes = models.PositiveIntegerField(null=True, blank=True)
     estimated_cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
     actual_cost = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)

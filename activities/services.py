@@ -46,6 +46,7 @@ EDITABLE_FIELDS = (
     "scheduled_date",
     "start_time",
     "end_time",
+    "timezone",
     "duration_minutes",
     "estimated_cost",
     "actual_cost",

@@ -150,6 +150,7 @@ class PlanAdminForm(forms.ModelForm):
             "end_date",
             "budget",
             "currency",
+            "timezone",
             "status",
             "is_public",
             "plan_data",
@@ -313,7 +314,7 @@ class PlanAdmin(ReadOnlyHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["user", "title", "description", "destination", "public_links"]}),
-        ("Trip", {"fields": ["start_date", "end_date", "budget", "currency"]}),
+        ("Trip", {"fields": ["start_date", "end_date", "budget", "currency", "timezone"]}),
         ("Visibility", {"fields": ["status", "is_public", "share_token"]}),
         (
             "Moderation",

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from plans.documents import plan_data_canonical, plan_notes
 from plans.models import PlanMember, PlanReport
+from plans.timezones import timezone_choices
 
 
 def _choices(*values: str) -> list[tuple[str, str]]:
@@ -85,6 +86,11 @@ class PlanForm(forms.Form):
         min_length=3,
         help_text="Three letters, such as USD, EUR or JPY.",
         widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 4}),
+    )
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        choices=timezone_choices,
+        help_text="The destination's: activity times are local times there.",
     )
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
 

@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.validators import validate_timezone
 from plans.documents import plan_data_canonical, plan_data_errors
 from plans.history import IndexedHistoricalRecords
 
@@ -106,6 +107,8 @@ class Plan(models.Model):
         validators=[MinValueValidator(0, "Budget cannot be negative.")],
     )
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    # The destination's clock: activity times are wall-clock times in this zone.
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     plan_data = models.JSONField(default=dict, blank=True)
     is_public = models.BooleanField(default=False)

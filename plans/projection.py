@@ -28,6 +28,7 @@ from decimal import Decimal
 from activities.models import day_order
 from plans.documents import plan_data_redacted, plan_notes
 from plans.models import Plan
+from plans.timezones import activity_end, activity_start
 
 DEFAULT_SECTIONS: frozenset[str] = frozenset({"document", "activities"})
 SECTIONS: frozenset[str] = DEFAULT_SECTIONS | {"private_notes", "actual_costs", "completion"}
@@ -44,6 +45,7 @@ PUBLIC_ACTIVITY_FIELDS = (
     "scheduled_date",
     "start_time",
     "end_time",
+    "timezone",
     "duration_minutes",
     "estimated_cost",
     "metadata",
@@ -73,10 +75,15 @@ class PublicActivity:
     scheduled_date: dt.date | None
     start_time: dt.time | None
     end_time: dt.time | None
+    # Blank: the plan's zone.
+    timezone: str
     duration_minutes: int | None
     estimated_cost: Decimal | None
     metadata: dict
     order_index: int
+    # The day and times as instants on the activity's clock (plans.timezones).
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
     # Calendar apps update an imported event in place by these (SEQUENCE, LAST-MODIFIED).
     version: int
     updated_at: dt.datetime
@@ -100,7 +107,7 @@ class PublicPlan:
     status: str
     is_public: bool
     owner: PublicOwner
-    # The clock the itinerary's times are on: the owner's time zone.
+    # The clock the itinerary's times are on: the plan's time zone (plans.timezones).
     timezone: str
     plan_data: dict
     activities: tuple[PublicActivity, ...]
@@ -138,7 +145,7 @@ def public_projection(plan: Plan, sections: frozenset[str] = DEFAULT_SECTIONS) -
         status=plan.status,
         is_public=plan.is_public,
         owner=PublicOwner(id=owner.pk, public_name=owner.public_name),
-        timezone=owner.timezone or "UTC",
+        timezone=plan.timezone,
         plan_data=_document(plan.plan_data, sections) if "document" in sections else {},
         activities=_activities(plan, sections) if "activities" in sections else (),
         created_at=plan.created_at,
@@ -183,6 +190,8 @@ def _activities(plan: Plan, sections: frozenset[str]) -> tuple[PublicActivity, .
             **{name: getattr(row, name) for name in PUBLIC_ACTIVITY_FIELDS if name != "metadata"},
             activity_type_label=row.get_activity_type_display(),
             metadata=_metadata(row.metadata),
+            starts_at=activity_start(row, plan.timezone),
+            ends_at=activity_end(row, plan.timezone),
             version=row.version,
             updated_at=row.updated_at,
             **{name: getattr(row, name) for name in private},

@@ -47,6 +47,7 @@ EDITABLE_FIELDS = (
     "end_date",
     "budget",
     "currency",
+    "timezone",
     "plan_data",
 )
 
@@ -140,10 +141,11 @@ def plan_create(
     end_date: dt.date | None = None,
     budget: Decimal | None = None,
     currency: str | None = None,
+    timezone: str | None = None,
     plan_data: dict | None = None,
     preferences_from_profile: bool = True,
 ) -> Plan:
-    """A new draft plan; currency and preferences default from the owner's profile.
+    """A new draft plan; currency, time zone and preferences default from the owner's profile.
 
     Imports pass `preferences_from_profile=False` so the document arrives exactly as sent.
     """
@@ -161,6 +163,7 @@ def plan_create(
         end_date=end_date,
         budget=budget,
         currency=currency or getattr(owner, "preferred_currency", "") or "USD",
+        timezone=timezone or getattr(owner, "timezone", "") or "UTC",
         plan_data=plan_data,
     )
     _validate_plan(plan)
@@ -347,6 +350,7 @@ def plan_duplicate(*, plan: Plan, user) -> Plan:
         end_date=source.end_date,
         budget=source.budget,
         currency=source.currency,
+        timezone=source.timezone,
         plan_data=source.plan_data,
     )
     _validate_plan(copy)

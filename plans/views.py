@@ -98,6 +98,7 @@ def _initial_from_plan(plan: Plan) -> dict:
             "end_date",
             "budget",
             "currency",
+            "timezone",
             "description",
         )
     }
@@ -119,7 +120,10 @@ def plan_create(request):
     else:
         profile_preferences = services.plan_preferences_from_profile(user=request.user)
         editor = PlanEditor(
-            initial={"currency": request.user.preferred_currency or "USD"},
+            initial={
+                "currency": request.user.preferred_currency or "USD",
+                "timezone": request.user.timezone or "UTC",
+            },
             plan_data={"preferences": profile_preferences} if profile_preferences else None,
         )
     return render(request, "plans/plan_form.html", {"editor": editor, "plan": None})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,6 +15,7 @@ from plans.api.serializers import JSONObjectField, PlanSerializer, PublicPlanSer
 from plans.models import Plan
 from plans.projection import PUBLIC_ACTIVITY_FIELDS
 from plans.selectors import plan_editable_by
+from plans.timezones import activity_end, activity_start
 
 MAX_ID = 2**63 - 1
 
@@ -49,11 +52,39 @@ class ActivityModelSerializer(JSONTypesModelSerializer):
 ACTIVITY_FIELDS = list(EDITABLE_FIELDS)
 
 
+# An instant with the offset of the activity's own zone, not the viewer's (DRF's DateTimeField
+# would convert it to the current time zone).
+INSTANT_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "nullable": True,
+    "example": "2027-05-06T10:00:00+01:00",
+}
+STARTS_AT_HELP = (
+    "`scheduled_date` and `start_time` as one instant, with the UTC offset of the activity's "
+    "zone (its `timezone`, else the plan's) on that day; null without both."
+)
+ENDS_AT_HELP = "`scheduled_date` and `end_time` the same way; null without both."
+
+
+@extend_schema_field(INSTANT_SCHEMA)
+class InstantField(serializers.Field):
+    """An aware datetime written with its own offset (read-only)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: dt.datetime) -> str:
+        return value.isoformat()
+
+
 class ActivitySerializer(ActivityModelSerializer):
     """An activity as the plan's owner and members see it."""
 
     plan = serializers.PrimaryKeyRelatedField(read_only=True)
     metadata = JSONObjectField(required=False)
+    starts_at = serializers.SerializerMethodField(help_text=STARTS_AT_HELP)
+    ends_at = serializers.SerializerMethodField(help_text=ENDS_AT_HELP)
 
     class Meta:
         model = PlanActivity
@@ -61,12 +92,33 @@ class ActivitySerializer(ActivityModelSerializer):
             "id",
             "plan",
             *ACTIVITY_FIELDS,
+            "starts_at",
+            "ends_at",
             "order_index",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["order_index", "version", "created_at", "updated_at"]
+        extra_kwargs = {
+            "timezone": {
+                "help_text": (
+                    "The activity's own time zone (an IANA name such as America/New_York) "
+                    "for another city or a flight; blank for the plan's `timezone`. Its "
+                    "times are wall-clock times in that zone."
+                )
+            },
+        }
+
+    @extend_schema_field(INSTANT_SCHEMA)
+    def get_starts_at(self, activity: PlanActivity) -> str | None:
+        start = activity_start(activity, activity.plan.timezone)
+        return None if start is None else start.isoformat()
+
+    @extend_schema_field(INSTANT_SCHEMA)
+    def get_ends_at(self, activity: PlanActivity) -> str | None:
+        end = activity_end(activity, activity.plan.timezone)
+        return None if end is None else end.isoformat()
 
 
 # A plan read with ?include=activities holds at most this many (the activities list's page max).
@@ -135,10 +187,12 @@ class PublicActivitySerializer(ActivityModelSerializer):
     """An activity of a plan's public projection (no booking, actual cost or completion)."""
 
     metadata = JSONObjectField(read_only=True)
+    starts_at = InstantField(help_text=STARTS_AT_HELP)
+    ends_at = InstantField(help_text=ENDS_AT_HELP)
 
     class Meta:
         model = PlanActivity
-        fields = ["id", *PUBLIC_ACTIVITY_FIELDS]
+        fields = ["id", *PUBLIC_ACTIVITY_FIELDS, "starts_at", "ends_at"]
         read_only_fields = fields
 
 
@@ -233,6 +287,7 @@ PLAN_DOCUMENT_FIELDS = [
     "end_date",
     "budget",
     "currency",
+    "timezone",
 ]
 
 

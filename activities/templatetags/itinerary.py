@@ -45,6 +45,7 @@ from activities.selectors import (
 )
 from plans.projection import PublicPlan
 from plans.templatetags.money import money
+from plans.timezones import Timed, activity_zone, zone_abbreviation
 
 register = template.Library()
 
@@ -60,6 +61,8 @@ class Itinerary:
     map_tile_url: str
     map_tile_attribution: str
     currency: str
+    # The plan's time zone: the clock of its activities' times (plans.timezones).
+    timezone: str
     # (before, after) the pk in each activity route, HTML-escaped, by ACTIVITY_ROUTES key.
     activity_urls: dict[str, tuple[str, str]]
     # get_activity_type_display(), escaped, for each type: worked out once per page.
@@ -226,6 +229,7 @@ def itinerary_for(plan) -> Itinerary:
         map_tile_url=settings.MAP_TILE_URL,
         map_tile_attribution=settings.MAP_TILE_ATTRIBUTION,
         currency=plan.currency,
+        timezone=plan.timezone,
         activity_urls=url_patterns,
         type_labels=_type_labels(),
     )
@@ -290,6 +294,16 @@ def public_itinerary(plan: PublicPlan, calendar_url: str) -> dict:
     return {"plan": plan, "itinerary": itinerary, "calendar_url": calendar_url}
 
 
+@register.filter
+def clock_zone(activity: Timed, plan_timezone: str) -> SafeString:
+    """The zone of the activity's times as it reads on its day ("WEST"), its name on hover."""
+    return format_html(
+        '<abbr class="clock-zone" title="{}">{}</abbr>',
+        str(activity_zone(activity, plan_timezone)),
+        zone_abbreviation(activity, plan_timezone),
+    )
+
+
 def _text(value) -> str:
     """A value as `{{ value }}` prints it: localised, then HTML-escaped.
 
@@ -314,6 +328,7 @@ class _RowPage:
 
     can_edit: bool
     currency: str
+    timezone: str
     urls: dict[str, tuple[str, str]]
     csrf_input: str  # what {% csrf_token %} writes
     type_labels: dict[str, str]  # Itinerary.type_labels
@@ -398,6 +413,8 @@ def _activity_row(activity, day, page: _RowPage) -> str:
         parts.append(_hhmm(activity.start_time))
         if activity.end_time:
             parts.append(f"\N{EN DASH}{_hhmm(activity.end_time)}")
+        if activity.scheduled_date:
+            parts.append(f" {clock_zone(activity, page.timezone)}")
     if activity.duration_minutes:
         parts.append(f" <span>· {_text(activity.duration_minutes)} min</span>")
     if activity.location_name:
@@ -467,6 +484,7 @@ def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next:
     page = _RowPage(
         can_edit=bool(can_edit),
         currency=itinerary.currency,
+        timezone=itinerary.timezone,
         urls=itinerary.activity_urls,
         csrf_input=_csrf_input(context) if can_edit else "",
         type_labels=itinerary.type_labels,

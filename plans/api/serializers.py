@@ -67,6 +67,7 @@ class PlanSerializer(JSONTypesModelSerializer):
             "end_date",
             "budget",
             "currency",
+            "timezone",
             "status",
             "is_public",
             "is_shared",
@@ -79,6 +80,13 @@ class PlanSerializer(JSONTypesModelSerializer):
         ]
         read_only_fields = ["version", "created_at", "updated_at"]
         extra_kwargs = {
+            "timezone": {
+                "help_text": (
+                    "The destination's time zone, an IANA name such as Europe/Lisbon: the "
+                    "activities' times are wall-clock times there. Defaults to your profile's."
+                ),
+                "required": False,
+            },
             "status": {
                 "help_text": (
                     "draft, published or archived. Only the owner may change it; archiving "
@@ -115,6 +123,7 @@ class PublicPlanSerializer(JSONTypesModelSerializer):
             "end_date",
             "budget",
             "currency",
+            "timezone",
             "status",
             "plan_data",
             "owner",

@@ -51,6 +51,7 @@ PLAN_EXAMPLE = OpenApiExample(
         "end_date": "2030-05-05",
         "budget": "900.00",
         "currency": "EUR",
+        "timezone": "Europe/Lisbon",
         "plan_data": {
             "preferences": {"travel_style": "food", "group_size": 2, "pace": "relaxed"},
             "notes": [{"text": "Ask the hotel about late check-out.", "private": True}],

@@ -306,6 +306,7 @@ def _change_form_data(plan: Plan, **overrides) -> dict:
         "end_date": plan.end_date.isoformat(),
         "budget": str(plan.budget),
         "currency": plan.currency,
+        "timezone": plan.timezone,
         "status": plan.status,
         "plan_data": json.dumps(plan.plan_data),
         "_save": "Save",

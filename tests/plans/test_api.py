@@ -64,6 +64,7 @@ def test_create_read_update_delete_a_plan():
         "end_date": "2030-05-05",
         "budget": "900.00",
         "currency": "EUR",
+        "timezone": "UTC",
         "status": "draft",
         "is_public": False,
         "is_shared": False,

@@ -10,7 +10,7 @@ from django.db import connection
 
 from plans.documents import plan_data_errors
 from plans.models import Plan
-from tests.factories import PlanFactory
+from tests.factories import PlanFactory, UserFactory
 from tests.plans.test_plan_data import CANONICAL, LEGACY
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,28 @@ def test_backward_writes_spellings_the_earlier_schema_accepted():
     # And forward again gives the canonical document back.
     _run(migration.forward)
     assert _stored(plan)[0] == CANONICAL
+
+
+zone_migration = importlib.import_module("plans.migrations.0014_plan_timezone")
+
+
+def test_existing_plans_take_their_owners_profile_zone_else_utc():
+    """Their times were read in the owner's zone until plans had one: the instants stay put."""
+    in_lisbon = PlanFactory(user=UserFactory(timezone="Europe/Lisbon"))
+    in_tokyo = PlanFactory(user=UserFactory(timezone="Asia/Tokyo"))
+    # A profile zone that zoneinfo no longer knows, written around the validators.
+    nowhere = PlanFactory(user=UserFactory())
+    type(nowhere.user).objects.filter(pk=nowhere.user_id).update(timezone="Mars/Olympus_Mons")
+    Plan.objects.update(timezone="UTC")
+    before = dict(Plan.objects.values_list("pk", "updated_at"))
+
+    _run(zone_migration.zone_from_owner)
+
+    assert dict(Plan.objects.values_list("pk", "timezone")) == {
+        in_lisbon.pk: "Europe/Lisbon",
+        in_tokyo.pk: "Asia/Tokyo",
+        nowhere.pk: "UTC",
+    }
+    # Not a traveller's edit: "recently updated" lists keep their order.
+    assert dict(Plan.objects.values_list("pk", "updated_at")) == before
+    _run(zone_migration.zone_to_default)

@@ -82,9 +82,11 @@ PLAN_DATA = {
 @pytest.fixture
 def secretive():
     """A public, shared plan with every kind of private data, and one member."""
-    owner = UserFactory(email="ada.owner@example.com", display_name="Ada", timezone="Europe/Paris")
+    # At home in Tokyo, planning Paris: the itinerary is on Paris's clock.
+    owner = UserFactory(email="ada.owner@example.com", display_name="Ada", timezone="Asia/Tokyo")
     plan = PlanFactory(
         user=owner,
+        timezone="Europe/Paris",
         title="Paris in June",
         description="Museums and the river.",
         destination="Paris",

@@ -52,6 +52,7 @@ def _plans():
         end_date=dt.date(2030, 6, 5),
         budget=decimal.Decimal("1234.5"),
         currency="EUR",
+        timezone="Europe/Lisbon",
         status="published",
         is_public=True,
         share_token="x" * 43,
@@ -82,6 +83,7 @@ def _full_plan_fields(full: Plan) -> dict:
         "end_date": "2030-06-05",
         "budget": "1234.50",
         "currency": "EUR",
+        "timezone": "Europe/Lisbon",
         "status": "published",
     }
 
@@ -129,6 +131,7 @@ def test_plan_payload(zone):
         "end_date": None,
         "budget": None,
         "currency": "EUR",
+        "timezone": "UTC",
         "status": "draft",
         "is_public": False,
         "is_shared": False,
@@ -196,10 +199,13 @@ def test_public_plan_payload(zone):
             "scheduled_date": "2030-06-01",
             "start_time": None,
             "end_time": None,
+            "timezone": "",
             "duration_minutes": None,
             "estimated_cost": None,
             "metadata": {},
             "order_index": activity.order_index,
+            "starts_at": None,
+            "ends_at": None,
             **values,
         }
 
@@ -211,7 +217,7 @@ def test_public_plan_payload(zone):
         **plan_part,
         "activities": [
             public_activity(tram, estimated_cost="3.10", metadata={"tags": ["tram"]}),
-            public_activity(cafe, start_time="16:30:00"),
+            public_activity(cafe, start_time="16:30:00", starts_at="2030-06-01T16:30:00+01:00"),
         ],
     }
     assert list(detail) == [*plan_part, "activities"]
@@ -220,8 +226,9 @@ def test_public_plan_payload(zone):
 @pytest.mark.parametrize("zone", list(WRITTEN))
 def test_activity_payload(zone):
     """Every field set (odd decimals, a time with microseconds), and every optional one empty;
-    read back from the database and as built in memory."""
-    plan = PlanFactory()
+    read back from the database and as built in memory. `starts_at` and `ends_at` carry the
+    offset of the plan's zone on that day whatever the reader's zone."""
+    plan = PlanFactory(timezone="Europe/Lisbon")
     full = PlanActivityFactory(
         plan=plan,
         title="Gulbenkian",
@@ -262,11 +269,14 @@ def test_activity_payload(zone):
         "scheduled_date": "2030-06-02",
         "start_time": "09:30:00",
         "end_time": "12:00:05.000250",
+        "timezone": "",
         "duration_minutes": 150,
         "estimated_cost": "15.00",
         "actual_cost": "14.50",
         "metadata": {"tags": ["art"]},
         "is_completed": True,
+        "starts_at": "2030-06-02T09:30:00+01:00",
+        "ends_at": "2030-06-02T12:00:05.000250+01:00",
         "order_index": 0,
         "version": 1,
         "created_at": stamp,
@@ -290,6 +300,8 @@ def test_activity_payload(zone):
         "actual_cost": None,
         "metadata": {},
         "is_completed": False,
+        "starts_at": None,
+        "ends_at": None,
     }
     # As built in memory (the response to a create), with the stamp set on the instance.
     for activity in (full, bare):

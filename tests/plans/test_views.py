@@ -407,6 +407,7 @@ def _form_data(**overrides):
         "end_date": "2030-04-13",
         "budget": "900",
         "currency": "eur",
+        "timezone": "Europe/Lisbon",
         "description": "Trams and tiles.",
         "preferences-group_size": "2",
         "preferences-pace": "relaxed",
