@@ -22,6 +22,7 @@ class ActivityType(models.TextChoices):
     TRANSPORT = "transport", "Transport"
     ATTRACTION = "attraction", "Attraction"
     RESTAURANT = "restaurant", "Restaurant"
+    NIGHTLIFE = "nightlife", "Nightlife"
     ACTIVITY = "activity", "Activity"
     OTHER = "other", "Other"
 

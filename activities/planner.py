@@ -29,11 +29,14 @@ buffer_minutes=5)`` and ``travel_minutes(a, b, travel) -> int``
     Great-circle distance, walked below the threshold, transit/driving above it, plus a fixed
     buffer, rounded up to whole minutes. ``None`` for either point gives the buffer only.
 
-``PlannerOptions(default_durations=DEFAULT_DURATIONS, slot_minutes=5, exact_max_stops=10,
-balance_weight=1.0)``
-    Non-travel knobs: start times are rounded up to ``slot_minutes``; days with at most
-    ``exact_max_stops`` stops are solved exactly; ``balance_weight`` (travel minutes per
-    busy-hour squared) trades even day loads against travel when assigning days.
+``PlannerOptions(default_durations=DEFAULT_DURATIONS, typical_hours=DEFAULT_TYPICAL_HOURS,
+slot_minutes=5, exact_max_stops=10, balance_weight=1.0)``
+    Non-travel knobs: ``typical_hours`` maps an activity type to its earliest and latest
+    start (a nightlife stop starts in the evening; a stop that cannot is unplaced with the
+    reason, never put at noon; pinned stops keep their time); start times are rounded up to
+    ``slot_minutes``; days with at most ``exact_max_stops`` stops are solved exactly;
+    ``balance_weight`` (travel minutes per busy-hour squared) trades even day loads against
+    travel when assigning days.
 
 ``optimise_day(stops, day, travel=None, *, options=None, method="auto") -> DayPlan``
     "Optimise this day": reorder one day's stops to minimise total travel (from the start
@@ -97,7 +100,13 @@ DEFAULT_DURATIONS: Mapping[str, int] = MappingProxyType(
         "restaurant": 90,
         "activity": 120,
         "other": 60,
+        "nightlife": 120,
     }
+)
+# When each type of activity usually starts, as (earliest, latest) start times: a fado night
+# at 11:05 is technically free time but not what a traveller means by a plan.
+DEFAULT_TYPICAL_HOURS: Mapping[str, tuple[time, time]] = MappingProxyType(
+    {"nightlife": (time(19, 0), time(23, 59))}
 )
 DEFAULT_WINDOW_START = time(9, 0)
 DEFAULT_WINDOW_END = time(21, 0)
@@ -114,6 +123,8 @@ REASON_FIXED_DAY = "does not fit on its scheduled day"
 REASON_CLOSED_DAY = "closed on this day"
 REASON_HOURS_DAY = "does not fit its opening hours within the day window on this day"
 REASON_DAY_FULL = "no room left in this day"
+REASON_TYPICAL_DAY = "does not fit its usual hours within the day window on this day"
+REASON_TYPICAL_TRIP = "does not fit its usual hours within the day window on any day of the trip"
 WARN_NO_COORDS = "placed by time only: no coordinates"
 WARN_PINNED_LATE = "cannot be reached in time from the previous pinned activity"
 WARN_PINNED_HOURS = "pinned outside its opening hours or the day window"
@@ -161,11 +172,18 @@ def _default_durations() -> Mapping[str, int]:
     return DEFAULT_DURATIONS
 
 
+def _default_typical_hours() -> Mapping[str, tuple[time, time]]:
+    return DEFAULT_TYPICAL_HOURS
+
+
 @dataclass(frozen=True)
 class PlannerOptions:
     """Planner knobs that are not about travel (see module docstring)."""
 
     default_durations: Mapping[str, int] = field(default_factory=_default_durations, hash=False)
+    typical_hours: Mapping[str, tuple[time, time]] = field(
+        default_factory=_default_typical_hours, hash=False
+    )
     slot_minutes: int = 5
     exact_max_stops: int = 10
     balance_weight: float = 1.0
@@ -177,6 +195,9 @@ class PlannerOptions:
             raise ValueError(f"exact_max_stops must be between 0 and {_EXACT_HARD_LIMIT}")
         if self.balance_weight < 0:
             raise ValueError("balance_weight must not be negative")
+        for kind, (earliest, latest) in self.typical_hours.items():
+            if _minutes(latest) < _minutes(earliest):
+                raise ValueError(f"typical hours for {kind}: latest start before the earliest")
 
 
 # --------------------------------------------------------------------------- opening hours
@@ -464,6 +485,12 @@ class _Context:
         self.dur = [resolve_duration(s, options.default_durations) for s in stops]
         self.point = [s.point for s in stops]
         self.weekly = [s.weekly_hours for s in stops]
+        self.typical: list[tuple[int, int] | None] = [
+            (_minutes(hours[0]), _minutes(hours[1]))
+            if (hours := options.typical_hours.get(s.activity_type)) is not None
+            else None
+            for s in stops
+        ]
         self.pin: list[int | None] = [
             None if s.pinned_start is None else _minutes(s.pinned_start) for s in stops
         ]
@@ -522,14 +549,31 @@ def _open_interval(ctx: _Context, dv: _DayView, i: int) -> tuple[int, int] | Non
     return weekly[dv.weekday]
 
 
-def _flex_window(ctx: _Context, dv: _DayView, i: int) -> tuple[int, int] | None:
-    """Earliest and latest start of a non-pinned stop on this day, ignoring travel."""
+def _flex_window(
+    ctx: _Context, dv: _DayView, i: int, *, typical: bool = True
+) -> tuple[int, int] | None:
+    """Earliest and latest start of a non-pinned stop on this day, ignoring travel.
+
+    Within its opening hours, the day window and (unless ``typical`` is false, to tell the
+    reasons apart) the usual start times of its type.
+    """
     interval = _open_interval(ctx, dv, i)
     if interval is None:
         return None
-    earliest = _ceil_slot(max(dv.ws, interval[0]), ctx.slot)
+    earliest = max(dv.ws, interval[0])
     latest = min(dv.we, interval[1]) - ctx.dur[i]
+    usual = ctx.typical[i] if typical else None
+    if usual is not None:
+        earliest, latest = max(earliest, usual[0]), min(latest, usual[1])
+    earliest = _ceil_slot(earliest, ctx.slot)
     return (earliest, latest) if earliest <= latest else None
+
+
+def _hours_reason(ctx: _Context, dv: _DayView, i: int, hours: str, usual: str) -> str:
+    """Why a stop has no start window on this day: its usual hours, else opening hours."""
+    if ctx.typical[i] is not None and _flex_window(ctx, dv, i, typical=False) is not None:
+        return usual
+    return hours
 
 
 def _pinned_fits(ctx: _Context, dv: _DayView, i: int) -> bool:
@@ -1159,7 +1203,9 @@ def optimise_day(
         elif _open_interval(ctx, dv, g) is None:
             unplaced.append((stop.id, REASON_CLOSED_DAY))
         elif dv.early[g] is None:
-            unplaced.append((stop.id, REASON_HOURS_DAY))
+            unplaced.append(
+                (stop.id, _hours_reason(ctx, dv, g, REASON_HOURS_DAY, REASON_TYPICAL_DAY))
+            )
         elif not reachable(g):
             unplaced.append((stop.id, REASON_TOO_FAR))
         else:
@@ -1220,6 +1266,8 @@ def _candidate_days(ctx: _Context, views: Sequence[_DayView], g: int) -> tuple[l
         return fits, REASON_HOURS_TRIP
     windows = [d for d in open_days if views[d].early[g] is not None]
     if not windows:
+        if any(_hours_reason(ctx, views[d], g, "", REASON_TYPICAL_TRIP) for d in open_days):
+            return [], REASON_TYPICAL_TRIP
         return [], REASON_HOURS_TRIP if ctx.weekly[g] is not None else REASON_TOO_LONG
     reachable = [d for d in windows if _simulate(ctx, views[d], [g]) is not None]
     return reachable, REASON_TOO_FAR

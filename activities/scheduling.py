@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from activities import planner
 from activities.models import ActivityType, PlanActivity, in_day_order
+from activities.selectors import find_conflicts
 from plans.history import history_record
 from plans.models import Plan
 
@@ -98,7 +99,13 @@ def planner_config() -> PlannerConfig:
             transit_speed_kmh=settings.PLANNER_TRANSIT_SPEED_KMH,
             buffer_minutes=settings.PLANNER_BUFFER_MINUTES,
         ),
-        options=planner.PlannerOptions(default_durations=durations),
+        options=planner.PlannerOptions(
+            default_durations=durations,
+            typical_hours={
+                kind: (dt.time.fromisoformat(earliest), dt.time.fromisoformat(latest))
+                for kind, (earliest, latest) in settings.PLANNER_TYPICAL_HOURS.items()
+            },
+        ),
         window=(
             dt.time.fromisoformat(settings.PLANNER_DAY_START),
             dt.time.fromisoformat(settings.PLANNER_DAY_END),
@@ -326,6 +333,7 @@ class Proposal:
     unplaced: tuple[Remark, ...]
     notes: tuple[Remark, ...]
     orders: Mapping[int, tuple[dt.date | None, int]] = field(repr=False)
+    clashes: tuple[str, ...] = ()  # time clashes the proposal leaves in place, named
     fingerprint: str = ""
 
     @property
@@ -366,6 +374,7 @@ class Proposal:
                 {"id": r.id, "title": r.title, "reason": r.message} for r in self.unplaced
             ],
             "notes": [{"id": r.id, "title": r.title, "message": r.message} for r in self.notes],
+            "clashes": list(self.clashes),
             "fingerprint": self.fingerprint,
         }
 
@@ -384,14 +393,6 @@ def _after_slot(activity: PlanActivity, day: dt.date, visit: planner.Visit) -> S
 def _current_order(activities: Sequence[PlanActivity]) -> list[PlanActivity]:
     """The planner reads days in the order travellers see them (`models.day_order`)."""
     return in_day_order(activities)
-
-
-def _manual_order(activities: Sequence[PlanActivity]) -> list[PlanActivity]:
-    """Activities gathered from several days into one: by their manual position."""
-    return sorted(
-        activities,
-        key=lambda a: (a.order_index, a.start_time is None, a.start_time or dt.time(), a.pk),
-    )
 
 
 def _build_proposal(
@@ -428,21 +429,44 @@ def _build_proposal(
             )
         )
 
-    # Dense order for every day the proposal touches: its visits by time, then whatever
-    # else stays on that day (left out or not placed) in its current order.
-    touched = {slot.date for slot in after.values()} | {
-        by_id[pk].scheduled_date for pk in after if by_id[pk].scheduled_date is not None
-    }
+    # Positions only for what moves, so applying writes exactly the preview's moves. Moved
+    # activities take back the positions they held on that day, in their new time order;
+    # arrivals go after everything else on the day. Nothing that stays is renumbered.
+    moving = [a for a in activities if a.pk in after and after[a.pk] != _slot(a)]
     orders: dict[int, tuple[dt.date | None, int]] = {}
-    for when in sorted(touched):
-        placed = [d for d in days if d.date == when]
-        sequence = list(placed[0].activity_ids) if placed else []
-        staying = [a for a in activities if a.scheduled_date == when and a.pk not in after] + [
-            a for a in activities if a.pk in after and after[a.pk].date == when
+    for when in sorted({after[a.pk].date for a in moving}):
+        arriving = sorted(
+            (a for a in moving if after[a.pk].date == when),
+            key=lambda a: (after[a.pk].start or dt.time.min, a.order_index, a.pk),
+        )
+        held = sorted(a.order_index for a in arriving if a.scheduled_date == when)
+        staying = [
+            a.order_index
+            for a in activities
+            if a.scheduled_date == when and a.pk not in {m.pk for m in moving}
         ]
-        sequence += [a.pk for a in _manual_order(staying) if a.pk not in sequence]
-        for index, pk in enumerate(sequence):
-            orders[pk] = (when, index)
+        following = max([*staying, *held], default=-1) + 1
+        held += range(following, following + len(arriving) - len(held))
+        for activity, index in zip(arriving, held, strict=True):
+            orders[activity.pk] = (when, index)
+
+    # The clashes the conflicts panel would still show on the proposal's days once applied.
+    result = [
+        PlanActivity(
+            pk=a.pk,
+            title=a.title,
+            scheduled_date=after[a.pk].date if a.pk in after else a.scheduled_date,
+            start_time=after[a.pk].start if a.pk in after else a.start_time,
+            end_time=after[a.pk].end if a.pk in after else a.end_time,
+            duration_minutes=a.duration_minutes,
+        )
+        for a in activities
+    ]
+    planned_days = {day_plan.date for day_plan in day_plans}
+    clashes = tuple(
+        clash_message(conflict.first, conflict.second)
+        for conflict in find_conflicts(r for r in result if r.scheduled_date in planned_days)
+    )
 
     def remark(pairs: Iterable[tuple[int, str]]) -> tuple[Remark, ...]:
         return tuple(Remark(pk, by_id[pk].title, message) for pk, message in sorted(pairs))
@@ -457,8 +481,40 @@ def _build_proposal(
         unplaced=remark(unplaced),
         notes=remark(warnings),
         orders=orders,
+        clashes=clashes,
     )
     return _with_fingerprint(proposal, activities)
+
+
+def _span(activity: PlanActivity) -> str:
+    end = f"{activity.end_minute // 60:02d}:{activity.end_minute % 60:02d}"
+    return f"{activity.start_time:%H:%M} to {end}"
+
+
+def clash_message(first: PlanActivity, second: PlanActivity) -> str:
+    """A clash the planner leaves in place, named so the traveller can fix it."""
+    return (
+        f"“{first.title}” ({_span(first)}) and “{second.title}” ({_span(second)}) overlap on "
+        f"{first.scheduled_date:%a %-d %b}: both times are pinned, so change one of them."
+    )
+
+
+def _released(activities: Sequence[PlanActivity]) -> set[int]:
+    """Activities in a time clash that the planner may re-time to resolve it.
+
+    Of each clashing pair, the later one, unless it is marked pinned; then the earlier one,
+    unless that is marked pinned too (the clash is then named, not resolved). A time set by
+    hand is normally kept, but one that clashes cannot be kept as it is.
+    """
+    released: set[int] = set()
+    for conflict in find_conflicts(activities):
+        if {conflict.first.pk, conflict.second.pk} & released:
+            continue
+        for candidate in (conflict.second, conflict.first):
+            if (candidate.metadata or {}).get("pinned") is not True:
+                released.add(candidate.pk)
+                break
+    return released
 
 
 def _with_fingerprint(proposal: Proposal, activities: Sequence[PlanActivity]) -> Proposal:
@@ -521,9 +577,13 @@ def _compute_schedule(
 
 def _compute_day(plan: Plan, activities: Sequence[PlanActivity], day: dt.date) -> Proposal:
     config = planner_config()
+    rows = _current_order([a for a in activities if a.scheduled_date == day])
+    released = _released(rows)
     stops = [
-        activity_stop(activity)
-        for activity in _current_order([a for a in activities if a.scheduled_date == day])
+        replace(activity_stop(activity), pinned_start=None)
+        if activity.pk in released
+        else activity_stop(activity)
+        for activity in rows
         if not (is_pinned(activity) and activity.start_time is None)
     ]
     context = single_day(plan, activities, day, config)
@@ -573,32 +633,21 @@ def _metadata_with_planned(activity: PlanActivity, slot: Slot, pinned: bool) -> 
 
 
 def _write(proposal: Proposal, activities: Sequence[PlanActivity], user) -> Applied:
+    """Write the proposal's moves, and nothing else (its `orders` hold only moved rows)."""
     by_id = {activity.pk: activity for activity in activities}
-    targets = {p.id: p for p in proposal.activities}
+    targets = {p.id: p for p in proposal.moves}
     changed: list[PlanActivity] = []
     now = timezone.now()
-    for pk, (day, index) in proposal.orders.items():
-        activity = by_id[pk]
-        target = targets.get(pk)
-        slot = target.after if target else _slot(activity)
-        metadata = _metadata_with_planned(activity, slot, target.pinned if target else True)
-        new = (slot.date if target else day, slot.start, slot.end, index, metadata)
-        old = (
-            activity.scheduled_date,
-            activity.start_time,
-            activity.end_time,
-            activity.order_index,
-            activity.metadata,
+    for pk, (_, index) in sorted(proposal.orders.items()):
+        activity, target = by_id[pk], targets[pk]
+        slot = target.after
+        activity.scheduled_date, activity.start_time, activity.end_time = (
+            slot.date,
+            slot.start,
+            slot.end,
         )
-        if new == old:
-            continue
-        (
-            activity.scheduled_date,
-            activity.start_time,
-            activity.end_time,
-            activity.order_index,
-            activity.metadata,
-        ) = new
+        activity.order_index = index
+        activity.metadata = _metadata_with_planned(activity, slot, target.pinned)
         activity.version = F("version") + 1
         activity.updated_at = now
         changed.append(activity)

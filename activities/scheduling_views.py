@@ -51,6 +51,9 @@ def _preview(request, plan, proposal, *, status=HTTPStatus.OK):
 
 
 def _applied(request, plan, applied: scheduling.Applied):
+    if applied.batch_id is None and applied.proposal.clashes:
+        messages.warning(request, " ".join(applied.proposal.clashes))
+        return redirect(_itinerary_url(plan))
     if applied.batch_id is None:
         messages.info(request, "Nothing to change: the itinerary already fits this plan.")
         return redirect(_itinerary_url(plan))
@@ -62,6 +65,8 @@ def _applied(request, plan, applied: scheduling.Applied):
         f"Done: {applied.changed} activit{'y' if applied.changed == 1 else 'ies'} "
         f"rescheduled{travel}. You can undo this below.",
     )
+    for clash in proposal.clashes:
+        messages.warning(request, clash)
     return redirect(_itinerary_url(plan, applied.batch_id))
 
 

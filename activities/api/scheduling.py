@@ -116,6 +116,10 @@ class ProposalSerializer(serializers.Serializer):
     totals = TotalsSerializer()
     unplaced = UnplacedSerializer(many=True)
     notes = NoteSerializer(many=True)
+    clashes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Time clashes left in place (both times pinned), named so they can be fixed.",
+    )
     fingerprint = serializers.CharField()
 
 
@@ -171,6 +175,7 @@ _EXAMPLE = {
     "unplaced": [
         {"id": 40, "title": "Thursday market", "reason": "closed on every day of the trip"}
     ],
+    "clashes": [],
     "notes": [{"id": 33, "title": "Picnic", "message": "placed by time only: no coordinates"}],
     "fingerprint": "5f2c0a9e41d7b3c8a6e2f1d09b8c7a65",
 }

@@ -454,8 +454,12 @@ PLANNER_DEFAULT_DURATIONS = env.json(
         "restaurant": 90,
         "activity": 120,
         "other": 60,
+        "nightlife": 120,
     },
 )
+# When each activity type usually starts, as ["earliest", "latest"] start times ("HH:MM"); the
+# planner starts such activities only then (JSON object in the env).
+PLANNER_TYPICAL_HOURS = env.json("PLANNER_TYPICAL_HOURS", default={"nightlife": ["19:00", "23:59"]})
 # Per pace in plan_data.preferences: most activities and busy hours per day (null = no cap).
 PLANNER_PACE_CAPS = env.json(
     "PLANNER_PACE_CAPS",

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from activities.planner import (
     DEFAULT_DURATIONS,
+    DEFAULT_TYPICAL_HOURS,
     REASON_CLOSED_DAY,
     REASON_CLOSED_TRIP,
     REASON_DAY_FULL,
@@ -224,7 +225,8 @@ def stop_lists(draw: st.DrawFn, max_stops: int, pinned: bool = True) -> list[Sto
                 lon=lon,
                 opening_hours=draw(opening_hours()),
                 pinned_start=pin,
-                activity_type=draw(st.sampled_from(sorted(DEFAULT_DURATIONS))),
+                # Types without usual hours: these properties check windows and pins only.
+                activity_type=draw(st.sampled_from(UNTYPED)),
             )
         )
     return stops
@@ -692,3 +694,42 @@ def test_build_days_anchors_each_day_to_the_accommodation() -> None:
     assert (days[0].max_activities, days[0].max_busy_minutes) == (3, 360)
     with pytest.raises(ValueError, match="unknown pace"):
         build_days(MONDAY, MONDAY, pace="frantic")
+
+
+UNTYPED = sorted(set(DEFAULT_DURATIONS) - set(DEFAULT_TYPICAL_HOURS))
+
+
+def test_nightlife_starts_in_the_evening_not_at_the_first_free_slot():
+    """A fado night goes in the evening even when the morning is free and nearer."""
+    stops = [Stop(1, 60, 38.71, -9.13), Stop(2, 120, 38.71, -9.14, activity_type="nightlife")]
+    day = DayContext(date(2030, 6, 1), window_start=time(9), window_end=time(23))
+    plan = optimise_day(stops, day)
+    fado = next(v for v in plan.visits if v.stop_id == 2)
+    assert time(19) <= fado.start <= time(21)
+    assert plan.unplaced == ()
+
+
+def test_nightlife_that_cannot_be_in_the_evening_is_named_not_put_at_noon():
+    """A day window that ends before the evening leaves the nightlife unplaced, with why."""
+    stops = [Stop(2, 120, activity_type="nightlife")]
+    plan = optimise_day(stops, DayContext(date(2030, 6, 1), window_end=time(18)))
+    assert plan.visits == ()
+    assert plan.unplaced == ((2, "does not fit its usual hours within the day window on this day"),)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stops=stop_lists(6), data=st.data())
+def test_typed_stops_start_within_their_usual_hours(stops, data):
+    """Every placed nightlife stop that is not pinned starts within its usual hours."""
+    typed = {
+        s.id
+        for s in stops
+        if s.pinned_start is None and data.draw(st.booleans(), label=f"nightlife {s.id}")
+    }
+    stops = [replace(s, activity_type="nightlife") if s.id in typed else s for s in stops]
+    day = DayContext(date(2030, 6, 3), window_start=time(8), window_end=time(23, 30))
+    plan = optimise_day(stops, day)
+    earliest, latest = DEFAULT_TYPICAL_HOURS["nightlife"]
+    for visit in plan.visits:
+        if visit.stop_id in typed:
+            assert earliest <= visit.start <= latest
