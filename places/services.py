@@ -1,0 +1,25 @@
+"""Writes of the places app: the geocoding cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from places.models import GeocodeCache
+
+
+def geocode_cache_store(*, provider: str, query: str, results: list[dict]) -> GeocodeCache:
+    """Keep a geocoder's answer for `PLACES_GEOCODER_CACHE_DAYS`, replacing an expired one."""
+    now = timezone.now()
+    entry, _created = GeocodeCache.objects.update_or_create(
+        provider=provider,
+        query=query,
+        defaults={
+            "results": results,
+            "created_at": now,
+            "expires_at": now + dt.timedelta(days=settings.PLACES_GEOCODER_CACHE_DAYS),
+        },
+    )
+    return entry
