@@ -23,3 +23,9 @@ def geocode_cache_store(*, provider: str, query: str, results: list[dict]) -> Ge
         },
     )
     return entry
+
+
+def geocode_cache_purge() -> int:
+    """Delete expired entries (a lookup ignores them already); how many were deleted."""
+    deleted, _by_model = GeocodeCache.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
