@@ -32,4 +32,5 @@ urlpatterns = [
     path("v1/", _routes("plans.api.urls")),
     path("v1/", _routes("activities.api.urls")),
     path("v1/", _routes("activities.api.scheduling_urls")),
+    path("v1/", _routes("places.api.urls")),
 ]

@@ -49,6 +49,7 @@ LOCAL_APPS = [
     "plans",
     "activities",
     "ratelimit",
+    "places",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -394,6 +395,13 @@ RATELIMIT_RATES = {
         "user": env.str("RATELIMIT_REPORT_USER", default="20/day"),
         "ip": env.str("RATELIMIT_REPORT_IP", default="50/hour"),
     },
+    # Place search as you type: a request per pause in typing.
+    "places": {
+        "user": env.str("RATELIMIT_PLACES_USER", default="120/minute"),
+        "ip": env.str("RATELIMIT_PLACES_IP", default="240/minute"),
+    },
+    # Requests to the geocoder from every process together; public Nominatim allows 1/s.
+    "geocoder": {"provider": env.str("RATELIMIT_GEOCODER", default="1/s")},
 }
 # X-Forwarded-For is read only from these proxies: their count in front of the app and/or their
 # networks (CIDR). Both empty means REMOTE_ADDR is the client.
@@ -474,3 +482,18 @@ PLANNER_PACE_CAPS = env.json(
 # Staff read history in the admin but do not "revert" to an old row: a revert would bypass the
 # services (version bump, report resolution) that every other write goes through.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- places: place search ----------------------------------------------------------------------
+# The offline city index always answers. A geocoder adds addresses and places of interest:
+# "nominatim" or "photon" (their protocols, through geopy), "" for none. Its URL defaults to the
+# public service; public Nominatim's usage policy asks for a user agent naming the application.
+PLACES_GEOCODER = env.str("PLACES_GEOCODER", default="")
+if PLACES_GEOCODER not in {"", "nominatim", "photon"}:
+    raise ImproperlyConfigured(
+        f'PLACES_GEOCODER must be "", "nominatim" or "photon", not {PLACES_GEOCODER!r}.'
+    )
+PLACES_GEOCODER_URL = env.str("PLACES_GEOCODER_URL", default="")
+PLACES_GEOCODER_USER_AGENT = env.str("PLACES_GEOCODER_USER_AGENT", default="")
+# Seconds to wait for the geocoder before answering with the offline results alone.
+PLACES_GEOCODER_TIMEOUT = env.float("PLACES_GEOCODER_TIMEOUT", default=3.0)
+PLACES_GEOCODER_CACHE_DAYS = env.int("PLACES_GEOCODER_CACHE_DAYS", default=30)
