@@ -49,19 +49,23 @@ class DatabaseThrottle(BaseThrottle):
             return "user", str(user.pk)
         return "ip", client_ip(request)
 
+    def get_identities(self, request) -> list[tuple[str, str]]:
+        """Every identity the request counts under, in order; the first refusal stops it."""
+        return [self.get_identity(request)]
+
     def allow_request(self, request, view) -> bool:
-        identifier_type, identifier = self.get_identity(request)
-        decision = store.hit(
-            scope=self.scope,
-            identifier_type=identifier_type,
-            identifier=identifier,
-            rate=rate_for(self.scope, identifier_type),
-        )
-        record_decision(request, decision)
-        if not decision.allowed:
-            # Raised here, not returned, so the body can carry `retry_after` and later
-            # throttles do not count a request that is refused anyway.
-            raise RateLimited(decision)
+        for identifier_type, identifier in self.get_identities(request):
+            decision = store.hit(
+                scope=self.scope,
+                identifier_type=identifier_type,
+                identifier=identifier,
+                rate=rate_for(self.scope, identifier_type),
+            )
+            record_decision(request, decision)
+            if not decision.allowed:
+                # Raised here, not returned, so the body can carry `retry_after` and later
+                # throttles do not count a request that is refused anyway.
+                raise RateLimited(decision)
         return True
 
 
@@ -76,22 +80,12 @@ class UserAndIpThrottle(DatabaseThrottle):
     behind one address nor one account from many addresses escapes the quota; subclasses set
     `scope`, whose rates name both `user` and `ip`."""
 
-    def allow_request(self, request, view) -> bool:
+    def get_identities(self, request) -> list[tuple[str, str]]:
         identities = [("ip", client_ip(request))]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             identities.insert(0, ("user", str(user.pk)))
-        for identifier_type, identifier in identities:
-            decision = store.hit(
-                scope=self.scope,
-                identifier_type=identifier_type,
-                identifier=identifier,
-                rate=rate_for(self.scope, identifier_type),
-            )
-            record_decision(request, decision)
-            if not decision.allowed:
-                raise RateLimited(decision)
-        return True
+        return identities
 
 
 class ShareLinkThrottle(DatabaseThrottle):
