@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import TokenScope, User
-from accounts.validators import travel_preference_vocabulary
+from accounts.validators import timezone_names, travel_preference_vocabulary
 
 PREFERENCE_FIELDS = (
     "travel_style",
@@ -41,8 +40,7 @@ def _choices(key: str) -> list[tuple[str, str]]:
 
 
 def _timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(zoneinfo.available_timezones())
-    return [(name, name.replace("_", " ")) for name in names]
+    return [(name, name.replace("_", " ")) for name in timezone_names()]
 
 
 def _display_name_field() -> forms.CharField:

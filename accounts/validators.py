@@ -25,8 +25,15 @@ def validate_public_name(value: str) -> None:
 
 
 @cache
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA zone name the system knows, sorted: read from disk once per process (a scan
+    of the zone files, which every form with a zone select would otherwise repeat)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@cache
 def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    return frozenset(timezone_names())
 
 
 def validate_timezone(value: str) -> None:

@@ -13,6 +13,8 @@ import zoneinfo
 from functools import cache
 from typing import Protocol
 
+from accounts.validators import timezone_names
+
 
 class Timed(Protocol):
     """What an activity (a row or its public projection) has that places it in time."""
@@ -69,7 +71,7 @@ def zone_abbreviation(activity: Timed, plan_timezone: str) -> str:
 def timezone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """IANA names grouped by region ("Europe" → Europe/Lisbon …), for a select's optgroups."""
     groups: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(zoneinfo.available_timezones()):
+    for name in timezone_names():
         region, _, place = name.partition("/")
         if not place:
             region, place = "Other", name
