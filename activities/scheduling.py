@@ -433,6 +433,7 @@ def _build_proposal(
     # activities take back the positions they held on that day, in their new time order;
     # arrivals go after everything else on the day. Nothing that stays is renumbered.
     moving = [a for a in activities if a.pk in after and after[a.pk] != _slot(a)]
+    moving_ids = {a.pk for a in moving}
     orders: dict[int, tuple[dt.date | None, int]] = {}
     for when in sorted({after[a.pk].date for a in moving}):
         arriving = sorted(
@@ -441,9 +442,7 @@ def _build_proposal(
         )
         held = sorted(a.order_index for a in arriving if a.scheduled_date == when)
         staying = [
-            a.order_index
-            for a in activities
-            if a.scheduled_date == when and a.pk not in {m.pk for m in moving}
+            a.order_index for a in activities if a.scheduled_date == when and a.pk not in moving_ids
         ]
         following = max([*staying, *held], default=-1) + 1
         held += range(following, following + len(arriving) - len(held))
