@@ -100,6 +100,9 @@ class SignupForm(forms.Form):
 
     timezone = _home_timezone_field(label="Your home time zone", initial=DEFAULT_HOME_TIMEZONE)
 
+    # allauth orders its sign-up fields by this (Django's Form.field_order): the zone last.
+    field_order = ("email", "password1", "password2", "timezone")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:

@@ -107,3 +107,10 @@ def test_profile_offers_the_browsers_zone_only_while_the_profile_has_utc(client,
     assert '<label for="id_timezone">Home time zone:</label>' in content
     assert ('data-browser-timezone="suggest"' in zone_select(content)) is offered
     assert selected_zones(content) == [saved]
+
+
+def test_the_zone_comes_after_the_email_and_passwords(client):
+    content = client.get(SIGNUP).content.decode()
+    positions = [content.index(f'name="{name}"') for name in ("email", "password1", "password2")]
+    assert positions == sorted(positions)
+    assert content.index('name="timezone"') > positions[-1]
