@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import TokenScope, User
 from accounts.validators import timezone_names, travel_preference_vocabulary
 
@@ -43,6 +44,33 @@ def _timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in timezone_names()]
 
 
+# The home zone of a new profile when the browser says nothing (no JavaScript): the model's default.
+DEFAULT_HOME_TIMEZONE = User._meta.get_field("timezone").default
+HOME_TIMEZONE_HELP = (
+    "Wayfarer counts the days until a trip and splits your trips into upcoming and past by "
+    "the date where you live, and will send reminders by it. Activity times stay in each "
+    "plan's own time zone."
+)
+
+
+def _home_timezone_field(**kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=_timezone_choices,
+        help_text=HOME_TIMEZONE_HELP,
+        error_messages={
+            "required": "Choose the time zone you live in, such as Europe/Paris.",
+            "invalid_choice": "“%(value)s” is not a time zone we know; choose one from the list.",
+        },
+        **kwargs,
+    )
+
+
+def _offer_browser_timezone(field: forms.Field, mode: str) -> None:
+    """Mark a zone select for static/js/timezone.js: "prefill" sets it to the browser's zone,
+    "suggest" only offers a button that does."""
+    field.widget.attrs["data-browser-timezone"] = mode
+
+
 def _display_name_field() -> forms.CharField:
     return forms.CharField(max_length=100, required=False)
 
@@ -66,12 +94,32 @@ class PublicNameForm(forms.Form):
         self.fields["display_name"].widget.attrs["placeholder"] = user.neutral_name
 
 
+class SignupForm(forms.Form):
+    """What allauth's sign-up form asks beyond email and password (ACCOUNT_SIGNUP_FORM_CLASS):
+    the traveller's home time zone, preset to UTC and set to the browser's zone by script."""
+
+    timezone = _home_timezone_field(label="Your home time zone", initial=DEFAULT_HOME_TIMEZONE)
+
+    # allauth orders its sign-up fields by this (Django's Form.field_order): the zone last.
+    field_order = ("email", "password1", "password2", "timezone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # A form shown again with errors keeps what the traveller sent.
+            _offer_browser_timezone(self.fields["timezone"], "prefill")
+
+    def signup(self, request, user: User) -> None:
+        """allauth calls this once the user row exists: the zone goes on the profile."""
+        services.user_update_profile(user=user, timezone=self.cleaned_data["timezone"])
+
+
 class ProfileForm(forms.Form):
     display_name = _display_name_field()
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     home_city = forms.CharField(max_length=100, required=False)
-    timezone = forms.ChoiceField(label="Time zone", choices=_timezone_choices)
+    timezone = _home_timezone_field(label="Home time zone")
     preferred_currency = forms.CharField(
         max_length=3,
         min_length=3,
@@ -106,6 +154,9 @@ class ProfileForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         _explain_display_name(self, user)
+        if not self.is_bound and user.timezone == DEFAULT_HOME_TIMEZONE:
+            # Never changed silently: the saved zone may be a real choice; a button offers it.
+            _offer_browser_timezone(self.fields["timezone"], "suggest")
 
     @classmethod
     def initial_for(cls, user: User) -> dict:

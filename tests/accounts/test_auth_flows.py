@@ -24,11 +24,17 @@ def test_signup_verify_then_login(client):
     """Sign-up sends a verification email; its link verifies; the user can then sign in."""
     response = client.post(
         "/accounts/signup/",
-        {"email": "Traveller@Example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "Traveller@Example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "Europe/Lisbon",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
     user = User.objects.get()
     assert user.email == "traveller@example.com"
+    assert user.timezone == "Europe/Lisbon"
     assert not user.is_verified
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["traveller@example.com"]
@@ -84,7 +90,12 @@ def test_duplicate_email_in_other_case_is_rejected_by_the_form(client):
     UserFactory(email="ada@example.com")
     client.post(
         "/accounts/signup/",
-        {"email": "ADA@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "ADA@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "UTC",
+        },
     )
     assert User.objects.filter(email__iexact="ada@example.com").count() == 1
 

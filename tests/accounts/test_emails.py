@@ -64,7 +64,12 @@ def test_sign_up_verification_email(client):
     """The issue's reproduction: it said "Hello from 127.0.0.1:8000!" and linked there."""
     client.post(
         "/accounts/signup/",
-        {"email": "nina.81f2c3@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "nina.81f2c3@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "UTC",
+        },
     )
     (message,) = mail.outbox
     (link,) = assert_allauth_email_from_wayfarer(message)

@@ -28,7 +28,8 @@ NEUTRAL = re.compile(rf"^Traveller [{NAME_TAG_ALPHABET}]{{4}}$")
 
 def sign_up(client, email: str = f"{LOCAL_PART}@example.com", next_url: str = ""):
     path = reverse("account_signup") + (f"?next={quote(next_url)}" if next_url else "")
-    return client.post(path, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD, "timezone": "UTC"}
+    return client.post(path, data)
 
 
 @pytest.fixture

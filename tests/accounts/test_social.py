@@ -109,7 +109,9 @@ def test_facebook_never_signs_in_to_an_existing_account_by_email(client, oauth_l
     assert response["Location"] == "/accounts/3rdparty/signup/"
     assert signed_in_user_id(client) is None
     # Finishing sign-up with the same address is refused: sign in and connect instead.
-    response = client.post("/accounts/3rdparty/signup/", {"email": "ada@example.com"})
+    response = client.post(
+        "/accounts/3rdparty/signup/", {"email": "ada@example.com", "timezone": "UTC"}
+    )
     assert response.status_code == HTTPStatus.OK
     assert b"errorlist" in response.content
     assert signed_in_user_id(client) is None

@@ -516,8 +516,10 @@ def test_a_traveller_submits_every_account_form(live_server, page, posts, settin
     field(page, "Email").fill(email)
     field(page, "Password").fill(password)
     field(page, "Password (again)").fill(password)
+    field(page, "Your home time zone").select_option("Africa/Nairobi")
     _click(page, posts, page.get_by_role("button", name="Sign Up"))
     nia = User.objects.get(email=email)
+    assert nia.timezone == "Africa/Nairobi"
     # The step after sign-up: the name others see.
     field(page, "Display name").fill("Nia on the road")
     _click(page, posts, page.get_by_role("button", name="Save name"))

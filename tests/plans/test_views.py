@@ -682,6 +682,7 @@ def test_new_sign_up_joins_the_plan_they_were_invited_to(
             "email": "newbie@example.com",
             "password1": "a-long-Secret-42!",
             "password2": "a-long-Secret-42!",
+            "timezone": "UTC",
         },
         follow=True,
     )
