@@ -80,6 +80,16 @@ class PlannerConfig:
     pace_caps: Mapping[str, planner.PaceCaps]
 
 
+def _typical_windows(hours: Sequence[Any]) -> planner.TypicalHours:
+    """`["19:00", "23:59"]` (one window) or `[["12:00", "14:30"], ["19:00", "22:00"]]`."""
+    if len(hours) == 2 and all(isinstance(value, str) for value in hours):
+        hours = [hours]
+    return tuple(
+        (dt.time.fromisoformat(earliest), dt.time.fromisoformat(latest))
+        for earliest, latest in hours
+    )
+
+
 def planner_config() -> PlannerConfig:
     """Planner settings from `config.settings` (the `PLANNER_*` block)."""
     caps = {
@@ -102,8 +112,8 @@ def planner_config() -> PlannerConfig:
         options=planner.PlannerOptions(
             default_durations=durations,
             typical_hours={
-                kind: (dt.time.fromisoformat(earliest), dt.time.fromisoformat(latest))
-                for kind, (earliest, latest) in settings.PLANNER_TYPICAL_HOURS.items()
+                kind: _typical_windows(hours)
+                for kind, hours in settings.PLANNER_TYPICAL_HOURS.items()
             },
         ),
         window=(

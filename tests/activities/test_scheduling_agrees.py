@@ -177,3 +177,44 @@ def test_apply_does_exactly_what_the_preview_showed(trip, itinerary, whole_trip)
     if not whole_trip:
         left = [c for c in activity_conflicts(plan=trip) if c.first.scheduled_date == START]
         assert len(left) == len(proposal.clashes)
+
+
+def test_a_meal_waits_for_dinner_time_not_the_free_afternoon(trip, settings):
+    """After a visit until 15:30, the restaurant is planned at dinner time, not at 15:35."""
+    settings.PLANNER_DAY_END = "22:00"
+    PlanActivityFactory(
+        plan=trip,
+        title="Sintra day trip",
+        scheduled_date=START,
+        start_time=dt.time(9),
+        end_time=dt.time(15, 30),
+        latitude=Decimal("38.71"),
+        longitude=Decimal("-9.13"),
+    )
+    dinner = PlanActivityFactory(
+        plan=trip,
+        title="Dinner at Time Out Market",
+        activity_type="restaurant",
+        scheduled_date=START,
+        duration_minutes=60,
+        latitude=Decimal("38.71"),
+        longitude=Decimal("-9.14"),
+    )
+    proposal = scheduling.day_optimise_propose(plan=trip, day=START)
+    (move,) = proposal.moves
+    assert move.id == dinner.pk
+    assert dt.time(19) <= move.after.start <= dt.time(22)
+
+
+def test_usual_hours_come_from_settings(trip, settings):
+    """PLANNER_TYPICAL_HOURS overrides the defaults (one window or several per type)."""
+    settings.PLANNER_TYPICAL_HOURS = {"restaurant": ["16:00", "16:30"]}
+    PlanActivityFactory(
+        plan=trip,
+        title="Tea",
+        activity_type="restaurant",
+        scheduled_date=None,
+        duration_minutes=30,
+    )
+    (move,) = scheduling.schedule_propose(plan=trip).moves
+    assert dt.time(16) <= move.after.start <= dt.time(16, 30)
