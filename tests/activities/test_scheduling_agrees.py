@@ -113,8 +113,8 @@ def test_optimise_names_a_clash_it_cannot_resolve(trip, client):
         )
     proposal = scheduling.day_optimise_propose(plan=trip, day=START)
     assert proposal.clashes == (
-        "“Castle” (10:00 to 12:00) and “Tram 28” (11:00 to 12:00) overlap on Sat 1 Jun: "
-        "both times are pinned, so change one of them.",
+        "“Castle” (10:00 to 12:00) and “Tram 28” (11:00 to 12:00) overlap on Sat 1 Jun. "
+        "Both are pinned, so Optimise this day keeps both times: change one of them.",
     )
     client.force_login(trip.user)
     page = client.get(reverse("activities:optimise-day", kwargs={"pk": trip.pk, "day": START}))
@@ -218,3 +218,122 @@ def test_usual_hours_come_from_settings(trip, settings):
     )
     (move,) = scheduling.schedule_propose(plan=trip).moves
     assert dt.time(16) <= move.after.start <= dt.time(16, 30)
+
+
+def _clash(trip, *, pinned=False, castle=(10, 12), tram=(11, 12)):
+    marks = {"pinned": True} if pinned else {}
+    for title, (start, end) in (("Castle", castle), ("Tram 28", tram)):
+        PlanActivityFactory(
+            plan=trip,
+            title=title,
+            scheduled_date=START,
+            start_time=dt.time(start),
+            end_time=dt.time(end),
+            metadata=marks,
+        )
+
+
+def test_plan_my_days_resolves_a_clash_it_can(trip):
+    """Plan my days re-times one of two overlapping hand-set times, as Optimise does."""
+    _clash(trip)
+    proposal = scheduling.schedule_propose(plan=trip)
+    assert [m.title for m in proposal.moves] == ["Tram 28"]
+    assert proposal.clashes == ()
+    scheduling.schedule_apply(plan=trip, user=trip.user, fingerprint=proposal.fingerprint)
+    assert activity_conflicts(plan=trip) == []
+
+
+def test_plan_my_days_names_a_clash_of_two_pinned_activities(trip, client):
+    """The message names the planner that ran, both activities and both times."""
+    _clash(trip, pinned=True)
+    proposal = scheduling.schedule_propose(plan=trip)
+    assert proposal.clashes == (
+        "“Castle” (10:00 to 12:00) and “Tram 28” (11:00 to 12:00) overlap on Sat 1 Jun. "
+        "Both are pinned, so Plan my days keeps both times: change one of them.",
+    )
+    client.force_login(trip.user)
+    body = client.get(reverse("activities:schedule", kwargs={"pk": trip.pk})).content.decode()
+    assert "already fits" not in body
+    assert "Both are pinned, so Plan my days keeps both times" in body
+
+
+@pytest.mark.parametrize(
+    ("propose", "where"),
+    [
+        (lambda trip: scheduling.day_optimise_propose(plan=trip, day=START), "Optimise this day"),
+        (lambda trip: scheduling.schedule_propose(plan=trip), "Plan my days"),
+    ],
+)
+def test_a_clash_with_no_other_time_is_named_with_why(trip, propose, where):
+    """A castle visit filling the whole day leaves the tram no other time: named as such."""
+    _clash(trip, castle=(9, 21))
+    proposal = propose(trip)
+    span = "that day" if where == "Optimise this day" else "in the trip's days"
+    assert proposal.clashes == (
+        "“Castle” (09:00 to 21:00) and “Tram 28” (11:00 to 12:00) overlap on Sat 1 Jun. "
+        f"{where} found no other time for “Tram 28” {span}: change one of the times.",
+    )
+    assert not proposal.has_changes
+
+
+def _zoned(trip, title, start, end, zone="", **fields):
+    return PlanActivityFactory(
+        plan=trip,
+        title=title,
+        scheduled_date=START,
+        start_time=dt.time(*start),
+        end_time=dt.time(*end),
+        timezone=zone,
+        **fields,
+    )
+
+
+def test_a_clash_across_zones_is_found_as_instants(trip):
+    """11:00 in Madrid is 10:00 in Lisbon: it clashes with a 10:00 coffee there, though the
+    wall clocks do not overlap; noon in Tokyo and noon in Lisbon do not clash."""
+    trip.timezone = "Europe/Lisbon"
+    trip.save()
+    call = _zoned(trip, "Call with Madrid", (11,), (12,), "Europe/Madrid")
+    coffee = _zoned(trip, "Coffee", (10,), (10, 30))
+    _zoned(trip, "Tokyo video call", (12,), (13,), "Asia/Tokyo")
+    _zoned(trip, "Lunch", (12,), (13,))
+    assert [c.ids for c in activity_conflicts(plan=trip)] == [(coffee.pk, call.pk)]
+
+
+def test_optimise_resolves_a_clash_that_exists_only_as_instants(trip):
+    """The pinned Madrid call keeps its time; the coffee moves off 10:00 Lisbon time."""
+    trip.timezone = "Europe/Lisbon"
+    trip.save()
+    _zoned(trip, "Call with Madrid", (11,), (12,), "Europe/Madrid", metadata={"pinned": True})
+    coffee = _zoned(trip, "Coffee", (10,), (10, 30))
+    proposal = scheduling.day_optimise_propose(plan=trip, day=START)
+    assert [m.id for m in proposal.moves] == [coffee.pk]
+    assert proposal.clashes == ()
+    scheduling.day_optimise_apply(
+        plan=trip, user=trip.user, day=START, fingerprint=proposal.fingerprint
+    )
+    assert activity_conflicts(plan=trip) == []
+
+
+def test_optimise_leaves_a_wall_clock_lookalike_alone(trip):
+    """Noon in Tokyo and noon in Lisbon are hours apart: nothing to resolve or name."""
+    trip.timezone = "Europe/Lisbon"
+    trip.save()
+    _zoned(trip, "Tokyo video call", (12,), (13,), "Asia/Tokyo")
+    _zoned(trip, "Lunch", (12,), (13,))
+    proposal = scheduling.day_optimise_propose(plan=trip, day=START)
+    assert proposal.clashes == ()
+    assert not proposal.has_changes
+
+
+def test_a_named_clash_across_zones_shows_the_other_zone(trip):
+    """Both pinned across zones: each time is shown on its own clock, the other zone named."""
+    trip.timezone = "Europe/Lisbon"
+    trip.save()
+    pinned = {"pinned": True}
+    _zoned(trip, "Call with Madrid", (11,), (12,), "Europe/Madrid", metadata=pinned)
+    _zoned(trip, "Coffee", (10,), (10, 30), metadata=pinned)
+    (clash,) = scheduling.day_optimise_propose(plan=trip, day=START).clashes
+    assert clash.startswith(
+        "“Coffee” (10:00 to 10:30) and “Call with Madrid” (11:00 to 12:00 CEST) overlap"
+    )
