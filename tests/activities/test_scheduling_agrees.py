@@ -123,7 +123,9 @@ def test_optimise_names_a_clash_it_cannot_resolve(trip, client):
     assert "overlap on Sat 1 Jun" in body
 
 
-CLOCKS = st.sampled_from([None, dt.time(9), dt.time(10, 30), dt.time(12), dt.time(19)])
+CLOCKS = st.sampled_from(
+    [None, dt.time(9), dt.time(10, 30), dt.time(12), dt.time(13), dt.time(16), dt.time(19)]
+)
 
 
 @st.composite
@@ -138,6 +140,9 @@ def itineraries(draw):
             "activity_type": draw(st.sampled_from(["attraction", "restaurant", "nightlife"])),
             "order_index": draw(st.integers(0, 5)),
             "metadata": {"pinned": True} if draw(st.booleans()) else {},
+            # Some on another clock than the plan's (Madrid is an hour ahead of Lisbon), so
+            # clashes exist as instants that the wall clocks do not show, and the reverse.
+            "timezone": draw(st.sampled_from(["", "", "Europe/Madrid"])),
             "latitude": Decimal("38.71"),
             "longitude": Decimal(f"-9.1{n}"),
         }
@@ -145,38 +150,69 @@ def itineraries(draw):
     ]
 
 
+USUAL = {
+    kind: [(dt.time.fromisoformat(a), dt.time.fromisoformat(b)) for a, b in windows]
+    for kind, windows in {
+        "nightlife": [["19:00", "23:59"]],
+        "restaurant": [["12:00", "14:30"], ["19:00", "22:00"]],
+    }.items()
+}
+
+
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(itinerary=itineraries(), whole_trip=st.booleans())
-def test_apply_does_exactly_what_the_preview_showed(trip, itinerary, whole_trip):
-    """Over generated itineraries: the rows apply changes are the preview's moves, set to
-    the preview's day and times; after optimising a day, a clash left is a named one."""
+@given(
+    itinerary=itineraries(),
+    entry=st.sampled_from(["day", "schedule", "schedule-all"]),
+)
+def test_apply_does_exactly_what_the_preview_showed(trip, settings, itinerary, entry):
+    """Over generated itineraries, for Optimise this day and Plan my days (with and without
+    scheduled activities): the rows apply changes are the preview's moves, set to the
+    preview's day and times; every activity the planner timed starts in its type's usual
+    hours; and every clash left afterwards, compared as instants, is one the preview named."""
+    settings.PLANNER_TYPICAL_HOURS = {
+        kind: [[f"{a:%H:%M}", f"{b:%H:%M}"] for a, b in windows] for kind, windows in USUAL.items()
+    }
+    settings.PLANNER_DAY_END = "23:00"
+    trip.timezone = "Europe/Lisbon"
+    trip.save()
     PlanActivity.objects.filter(plan=trip).delete()
     for fields in itinerary:
         if fields["start_time"] is None or fields["scheduled_date"] is None:
             fields = {**fields, "metadata": {}}
         PlanActivityFactory(plan=trip, **fields)
     before = rows(trip)
-    if whole_trip:
-        proposal = scheduling.schedule_propose(plan=trip, include_scheduled=True)
-        applied = scheduling.schedule_apply(
-            plan=trip, user=trip.user, include_scheduled=True, fingerprint=proposal.fingerprint
-        )
-    else:
+    if entry == "day":
         proposal = scheduling.day_optimise_propose(plan=trip, day=START)
         applied = scheduling.day_optimise_apply(
             plan=trip, user=trip.user, day=START, fingerprint=proposal.fingerprint
+        )
+    else:
+        everything = entry == "schedule-all"
+        proposal = scheduling.schedule_propose(plan=trip, include_scheduled=everything)
+        applied = scheduling.schedule_apply(
+            plan=trip,
+            user=trip.user,
+            include_scheduled=everything,
+            fingerprint=proposal.fingerprint,
         )
     after = rows(trip)
     changed = {pk: slot for pk, slot in after.items() if slot != before[pk]}
     assert changed == {m.id: (m.after.date, m.after.start, m.after.end) for m in proposal.moves}
     assert applied.changed == len(proposal.moves)
-    if not whole_trip:
-        left = [c for c in activity_conflicts(plan=trip) if c.first.scheduled_date == START]
-        assert len(left) == len(proposal.clashes)
+    types = dict(PlanActivity.objects.filter(plan=trip).values_list("pk", "activity_type"))
+    for move in proposal.moves:
+        if not move.pinned and types[move.id] in USUAL:
+            assert any(a <= move.after.start <= b for a, b in USUAL[types[move.id]]), move
+    left = [
+        c
+        for c in activity_conflicts(plan=trip)
+        if entry != "day" or c.first.scheduled_date == c.second.scheduled_date == START
+    ]
+    assert len(left) == len(proposal.clashes)
 
 
 def test_a_meal_waits_for_dinner_time_not_the_free_afternoon(trip, settings):
