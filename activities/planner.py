@@ -31,9 +31,11 @@ buffer_minutes=5)`` and ``travel_minutes(a, b, travel) -> int``
 
 ``PlannerOptions(default_durations=DEFAULT_DURATIONS, typical_hours=DEFAULT_TYPICAL_HOURS,
 slot_minutes=5, exact_max_stops=10, balance_weight=1.0)``
-    Non-travel knobs: ``typical_hours`` maps an activity type to its earliest and latest
-    start (a nightlife stop starts in the evening; a stop that cannot is unplaced with the
-    reason, never put at noon; pinned stops keep their time); start times are rounded up to
+    Non-travel knobs: ``typical_hours`` maps an activity type to the windows in which it
+    usually starts, each ``(earliest, latest)`` start (a nightlife stop starts in the
+    evening, a restaurant at lunch or dinner time; a single ``(earliest, latest)`` pair is
+    one window; a stop that fits none is unplaced with the reason, never put at noon or at
+    16:00; pinned stops keep their time); start times are rounded up to
     ``slot_minutes``; days with at most ``exact_max_stops`` stops are solved exactly;
     ``balance_weight`` (travel minutes per busy-hour squared) trades even day loads against
     travel when assigning days.
@@ -103,10 +105,15 @@ DEFAULT_DURATIONS: Mapping[str, int] = MappingProxyType(
         "nightlife": 120,
     }
 )
-# When each type of activity usually starts, as (earliest, latest) start times: a fado night
-# at 11:05 is technically free time but not what a traveller means by a plan.
-DEFAULT_TYPICAL_HOURS: Mapping[str, tuple[time, time]] = MappingProxyType(
-    {"nightlife": (time(19, 0), time(23, 59))}
+# When each type of activity usually starts, as windows of (earliest, latest) start times: a
+# fado night at 11:05 or a restaurant at 16:00 is technically free time but not what a
+# traveller means by a plan.
+TypicalHours = tuple[tuple[time, time], ...]
+DEFAULT_TYPICAL_HOURS: Mapping[str, TypicalHours] = MappingProxyType(
+    {
+        "nightlife": ((time(19, 0), time(23, 59)),),
+        "restaurant": ((time(12, 0), time(14, 30)), (time(19, 0), time(22, 0))),
+    }
 )
 DEFAULT_WINDOW_START = time(9, 0)
 DEFAULT_WINDOW_END = time(21, 0)
@@ -172,8 +179,16 @@ def _default_durations() -> Mapping[str, int]:
     return DEFAULT_DURATIONS
 
 
-def _default_typical_hours() -> Mapping[str, tuple[time, time]]:
+def _default_typical_hours() -> Mapping[str, Any]:
     return DEFAULT_TYPICAL_HOURS
+
+
+def typical_windows(hours: Any) -> TypicalHours:
+    """Usual start windows in one shape: a single ``(earliest, latest)`` pair or a sequence
+    of them becomes a tuple of pairs, in order of the earliest start."""
+    if len(hours) == 2 and all(isinstance(value, time) for value in hours):
+        hours = (hours,)
+    return tuple(sorted((earliest, latest) for earliest, latest in hours))
 
 
 @dataclass(frozen=True)
@@ -181,9 +196,7 @@ class PlannerOptions:
     """Planner knobs that are not about travel (see module docstring)."""
 
     default_durations: Mapping[str, int] = field(default_factory=_default_durations, hash=False)
-    typical_hours: Mapping[str, tuple[time, time]] = field(
-        default_factory=_default_typical_hours, hash=False
-    )
+    typical_hours: Mapping[str, Any] = field(default_factory=_default_typical_hours, hash=False)
     slot_minutes: int = 5
     exact_max_stops: int = 10
     balance_weight: float = 1.0
@@ -195,9 +208,13 @@ class PlannerOptions:
             raise ValueError(f"exact_max_stops must be between 0 and {_EXACT_HARD_LIMIT}")
         if self.balance_weight < 0:
             raise ValueError("balance_weight must not be negative")
-        for kind, (earliest, latest) in self.typical_hours.items():
-            if _minutes(latest) < _minutes(earliest):
-                raise ValueError(f"typical hours for {kind}: latest start before the earliest")
+        for kind, hours in self.typical_hours.items():
+            windows = typical_windows(hours)
+            if not windows:
+                raise ValueError(f"typical hours for {kind}: no window")
+            for earliest, latest in windows:
+                if _minutes(latest) < _minutes(earliest):
+                    raise ValueError(f"typical hours for {kind}: latest start before the earliest")
 
 
 # --------------------------------------------------------------------------- opening hours
@@ -485,11 +502,12 @@ class _Context:
         self.dur = [resolve_duration(s, options.default_durations) for s in stops]
         self.point = [s.point for s in stops]
         self.weekly = [s.weekly_hours for s in stops]
-        self.typical: list[tuple[int, int] | None] = [
-            (_minutes(hours[0]), _minutes(hours[1]))
-            if (hours := options.typical_hours.get(s.activity_type)) is not None
-            else None
-            for s in stops
+        typical = {
+            kind: tuple((_minutes(a), _minutes(b)) for a, b in typical_windows(hours))
+            for kind, hours in options.typical_hours.items()
+        }
+        self.typical: list[tuple[tuple[int, int], ...] | None] = [
+            typical.get(s.activity_type) for s in stops
         ]
         self.pin: list[int | None] = [
             None if s.pinned_start is None else _minutes(s.pinned_start) for s in stops
@@ -525,10 +543,15 @@ class _DayView:
         n = len(ctx.stops)
         self.early: list[int | None] = [None] * n
         self.late: list[int] = [0] * n
+        # Start windows of a stop with more than one (lunch or dinner), else None: between
+        # early and late, a start in a gap moves on to the next window.
+        self.windows: list[tuple[tuple[int, int], ...] | None] = [None] * n
         for i in range(n):
-            window = _flex_window(ctx, self, i)
-            if window is not None:
-                self.early[i], self.late[i] = window
+            windows = _flex_window(ctx, self, i)
+            if windows is not None:
+                self.early[i], self.late[i] = windows[0][0], windows[-1][1]
+                if len(windows) > 1:
+                    self.windows[i] = windows
 
 
 def _endpoint_legs(ctx: _Context, point: Point | None) -> list[int]:
@@ -551,22 +574,34 @@ def _open_interval(ctx: _Context, dv: _DayView, i: int) -> tuple[int, int] | Non
 
 def _flex_window(
     ctx: _Context, dv: _DayView, i: int, *, typical: bool = True
-) -> tuple[int, int] | None:
-    """Earliest and latest start of a non-pinned stop on this day, ignoring travel.
+) -> tuple[tuple[int, int], ...] | None:
+    """Windows of (earliest, latest) start of a non-pinned stop on this day, ignoring travel.
 
     Within its opening hours, the day window and (unless ``typical`` is false, to tell the
-    reasons apart) the usual start times of its type.
+    reasons apart) the usual start times of its type; None when no start fits.
     """
     interval = _open_interval(ctx, dv, i)
     if interval is None:
         return None
     earliest = max(dv.ws, interval[0])
     latest = min(dv.we, interval[1]) - ctx.dur[i]
-    usual = ctx.typical[i] if typical else None
-    if usual is not None:
-        earliest, latest = max(earliest, usual[0]), min(latest, usual[1])
-    earliest = _ceil_slot(earliest, ctx.slot)
-    return (earliest, latest) if earliest <= latest else None
+    usual = (ctx.typical[i] if typical else None) or ((earliest, latest),)
+    windows = []
+    for first, last in usual:
+        start = _ceil_slot(max(earliest, first), ctx.slot)
+        end = min(latest, last)
+        if start <= end:
+            windows.append((start, end))
+    return tuple(windows) or None
+
+
+def _next_start(windows: tuple[tuple[int, int], ...], start: int) -> int:
+    """The first start at or after ``start`` inside one of the windows (one always exists:
+    callers have checked ``start`` against the last window's end)."""
+    for first, last in windows:
+        if start <= last:
+            return first if start < first else start
+    return start
 
 
 def _hours_reason(ctx: _Context, dv: _DayView, i: int, hours: str, usual: str) -> str:
@@ -604,7 +639,7 @@ def _simulate(
     non-pinned stop the traveller must reach the end point by the window end.
     """
     matrix, dur, pin, rank, slot = ctx.M, ctx.dur, ctx.pin, ctx.pin_rank, ctx.slot
-    early, late = dv.early, dv.late
+    early, late, gaps = dv.early, dv.late, dv.windows
     t = dv.ws
     prev = -1
     prev_pinned = True
@@ -640,6 +675,8 @@ def _simulate(
                 s += slot - rest
             if s > late[g]:
                 return None
+            if gaps[g] is not None:
+                s = _next_start(gaps[g], s)
             starts.append(s)
             t = s + dur[g]
             prev_pinned = False
@@ -717,6 +754,7 @@ def _solve_exact(
     pin = [ctx.pin[g] for g in nodes]
     early = [dv.early[g] for g in nodes]
     late = [dv.late[g] for g in nodes]
+    gaps = [dv.windows[g] for g in nodes]
     slot, ws, we, has_end = ctx.slot, dv.ws, dv.we, dv.has_end
     pinned_order = sorted(
         (i for i in range(n) if pin[i] is not None), key=lambda i: ctx.pin_rank[nodes[i]]
@@ -791,6 +829,8 @@ def _solve_exact(
                     s += slot - rest
                 if s > late[j]:
                     continue
+                if gaps[j] is not None:
+                    s = _next_start(gaps[j], s)
                 new_clock = s + dur[j]
                 if nxt >= 0 and new_clock + dist[j][nxt] > pin[nxt]:  # type: ignore[operator]
                     continue

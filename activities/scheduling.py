@@ -39,6 +39,7 @@ from activities.models import ActivityType, PlanActivity, in_day_order
 from activities.selectors import find_conflicts
 from plans.history import history_record
 from plans.models import Plan
+from plans.timezones import activity_start, zone, zone_abbreviation
 
 # Preferred activity times (accounts' travel preferences) as clock windows; the day window
 # runs from the earliest chosen start to the latest chosen end.
@@ -80,6 +81,16 @@ class PlannerConfig:
     pace_caps: Mapping[str, planner.PaceCaps]
 
 
+def _typical_windows(hours: Sequence[Any]) -> planner.TypicalHours:
+    """`["19:00", "23:59"]` (one window) or `[["12:00", "14:30"], ["19:00", "22:00"]]`."""
+    if len(hours) == 2 and all(isinstance(value, str) for value in hours):
+        hours = [hours]
+    return tuple(
+        (dt.time.fromisoformat(earliest), dt.time.fromisoformat(latest))
+        for earliest, latest in hours
+    )
+
+
 def planner_config() -> PlannerConfig:
     """Planner settings from `config.settings` (the `PLANNER_*` block)."""
     caps = {
@@ -102,8 +113,8 @@ def planner_config() -> PlannerConfig:
         options=planner.PlannerOptions(
             default_durations=durations,
             typical_hours={
-                kind: (dt.time.fromisoformat(earliest), dt.time.fromisoformat(latest))
-                for kind, (earliest, latest) in settings.PLANNER_TYPICAL_HOURS.items()
+                kind: _typical_windows(hours)
+                for kind, hours in settings.PLANNER_TYPICAL_HOURS.items()
             },
         ),
         window=(
@@ -171,8 +182,25 @@ def _duration(activity: PlanActivity) -> int | None:
     return None
 
 
-def activity_stop(activity: PlanActivity) -> planner.Stop:
-    """The planner's view of one activity (opening hours that do not parse are ignored)."""
+def plan_clock_start(activity: PlanActivity, plan_timezone: str) -> dt.time | None:
+    """The activity's start time on the plan's clock (the planner's day is on that clock).
+
+    The same time unless the activity has a zone of its own; None when, on the plan's clock,
+    it starts on another day.
+    """
+    if activity.start_time is None or not activity.timezone or not plan_timezone:
+        return activity.start_time
+    start = activity_start(activity, plan_timezone)
+    local = start.astimezone(zone(plan_timezone))
+    return local.time() if local.date() == activity.scheduled_date else None
+
+
+def activity_stop(activity: PlanActivity, plan_timezone: str = "") -> planner.Stop:
+    """The planner's view of one activity (opening hours that do not parse are ignored).
+
+    A pinned time is read on the plan's clock (`plan_clock_start`), so a 10:00 flight from
+    London on a Lisbon plan occupies 09:00 there.
+    """
     point = _point(activity)
     hours = (activity.metadata or {}).get("opening_hours") or None
     try:
@@ -185,7 +213,7 @@ def activity_stop(activity: PlanActivity) -> planner.Stop:
         lat=point[0] if point else None,
         lon=point[1] if point else None,
         opening_hours=hours,
-        pinned_start=activity.start_time if is_pinned(activity) else None,
+        pinned_start=(plan_clock_start(activity, plan_timezone) if is_pinned(activity) else None),
         activity_type=activity.activity_type,
     )
 
@@ -405,6 +433,7 @@ def _build_proposal(
     day_plans: Sequence[planner.DayPlan],
     unplaced: Iterable[tuple[int, str]],
     warnings: Iterable[tuple[int, str]],
+    released: set[int] = frozenset(),
 ) -> Proposal:
     by_id = {activity.pk: activity for activity in activities}
     after: dict[int, Slot] = {}
@@ -458,13 +487,24 @@ def _build_proposal(
             start_time=after[a.pk].start if a.pk in after else a.start_time,
             end_time=after[a.pk].end if a.pk in after else a.end_time,
             duration_minutes=a.duration_minutes,
+            timezone=a.timezone,
+            metadata=a.metadata,
         )
         for a in activities
     ]
     planned_days = {day_plan.date for day_plan in day_plans}
+    not_retimed = released - set(after)
     clashes = tuple(
-        clash_message(conflict.first, conflict.second)
-        for conflict in find_conflicts(r for r in result if r.scheduled_date in planned_days)
+        clash_message(
+            conflict.first,
+            conflict.second,
+            kind=kind,
+            plan_timezone=plan.timezone,
+            not_retimed=not_retimed,
+        )
+        for conflict in find_conflicts(
+            (r for r in result if r.scheduled_date in planned_days), plan.timezone
+        )
     )
 
     def remark(pairs: Iterable[tuple[int, str]]) -> tuple[Remark, ...]:
@@ -485,20 +525,52 @@ def _build_proposal(
     return _with_fingerprint(proposal, activities)
 
 
-def _span(activity: PlanActivity) -> str:
+ENTRY_POINTS = {"day": "Optimise this day", "schedule": "Plan my days"}
+
+
+def _span(activity: PlanActivity, plan_timezone: str) -> str:
     end = f"{activity.end_minute // 60:02d}:{activity.end_minute % 60:02d}"
-    return f"{activity.start_time:%H:%M} to {end}"
+    span = f"{activity.start_time:%H:%M} to {end}"
+    if activity.timezone and activity.timezone != plan_timezone:
+        span += f" {zone_abbreviation(activity, plan_timezone)}"
+    return span
 
 
-def clash_message(first: PlanActivity, second: PlanActivity) -> str:
-    """A clash the planner leaves in place, named so the traveller can fix it."""
-    return (
-        f"“{first.title}” ({_span(first)}) and “{second.title}” ({_span(second)}) overlap on "
-        f"{first.scheduled_date:%a %-d %b}: both times are pinned, so change one of them."
+def _marked_pinned(activity: PlanActivity) -> bool:
+    return (activity.metadata or {}).get("pinned") is True
+
+
+def clash_message(
+    first: PlanActivity,
+    second: PlanActivity,
+    *,
+    kind: str,
+    plan_timezone: str,
+    not_retimed: set[int] = frozenset(),
+) -> str:
+    """A clash the planner leaves in place: both activities and times, and why it stays.
+
+    `kind` names the planner that ran ("day" or "schedule"); `not_retimed` holds the
+    activities it was free to re-time but found no other time for.
+    """
+    entry = ENTRY_POINTS[kind]
+    where = "that day" if kind == "day" else "in the trip's days"
+    overlap = (
+        f"“{first.title}” ({_span(first, plan_timezone)}) and “{second.title}” "
+        f"({_span(second, plan_timezone)}) overlap on {first.scheduled_date:%a %-d %b}"
     )
+    if _marked_pinned(first) and _marked_pinned(second):
+        return f"{overlap}. Both are pinned, so {entry} keeps both times: change one of them."
+    stuck = next((a for a in (second, first) if a.pk in not_retimed), None)
+    if stuck is not None:
+        return (
+            f"{overlap}. {entry} found no other time for “{stuck.title}” {where}: "
+            "change one of the times."
+        )
+    return f"{overlap}. {entry} leaves both times as they are: change one of them."
 
 
-def _released(activities: Sequence[PlanActivity]) -> set[int]:
+def _released(activities: Sequence[PlanActivity], plan_timezone: str) -> set[int]:
     """Activities in a time clash that the planner may re-time to resolve it.
 
     Of each clashing pair, the later one, unless it is marked pinned; then the earlier one,
@@ -506,11 +578,11 @@ def _released(activities: Sequence[PlanActivity]) -> set[int]:
     hand is normally kept, but one that clashes cannot be kept as it is.
     """
     released: set[int] = set()
-    for conflict in find_conflicts(activities):
+    for conflict in find_conflicts(activities, plan_timezone):
         if {conflict.first.pk, conflict.second.pk} & released:
             continue
         for candidate in (conflict.second, conflict.first):
-            if (candidate.metadata or {}).get("pinned") is not True:
+            if not _marked_pinned(candidate):
                 released.add(candidate.pk)
                 break
     return released
@@ -539,15 +611,19 @@ def _compute_schedule(
     config = planner_config()
     days = trip_days(plan, activities, config)
     trip = {day.date for day in days}
+    released = _released([a for a in activities if a.scheduled_date in trip], plan.timezone)
     flexible: list[planner.Stop] = []
     fixed: dict[dt.date, list[planner.Stop]] = {}
     for activity in _current_order(activities):
-        pinned = is_pinned(activity)
+        pinned = is_pinned(activity) and activity.pk not in released
         when = activity.scheduled_date
         if pinned and (when is None or activity.start_time is None):
             if when is None and activity.start_time is not None:
                 flexible.append(activity_stop(activity))  # a time without a day: find a day
             continue
+        stop = _stop(activity, plan.timezone, released)
+        if stop is None:
+            continue  # pinned, on another day on the plan's clock: nothing to place
         stays = (
             pinned
             or activity.activity_type == ActivityType.ACCOMMODATION
@@ -556,11 +632,11 @@ def _compute_schedule(
         )
         if when is not None and stays:
             if when in trip:
-                fixed.setdefault(when, []).append(activity_stop(activity))
+                fixed.setdefault(when, []).append(stop)
             continue
         if when is not None and when not in trip and not include_scheduled:
             continue
-        flexible.append(activity_stop(activity))
+        flexible.append(stop)
     schedule = planner.plan_days(flexible, days, config.travel, fixed=fixed, options=config.options)
     return _build_proposal(
         kind="schedule",
@@ -571,19 +647,30 @@ def _compute_schedule(
         day_plans=schedule.days,
         unplaced=schedule.unplaced,
         warnings=schedule.warnings,
+        released=released,
     )
+
+
+def _stop(activity: PlanActivity, plan_timezone: str, released: set[int]) -> planner.Stop | None:
+    """The planner's stop, free to be re-timed when released from a clash; None for a
+    pinned activity that, on the plan's clock, starts on another day."""
+    stop = activity_stop(activity, plan_timezone)
+    if activity.pk in released:
+        return replace(stop, pinned_start=None)
+    if is_pinned(activity) and stop.pinned_start is None:
+        return None
+    return stop
 
 
 def _compute_day(plan: Plan, activities: Sequence[PlanActivity], day: dt.date) -> Proposal:
     config = planner_config()
     rows = _current_order([a for a in activities if a.scheduled_date == day])
-    released = _released(rows)
+    released = _released(rows, plan.timezone)
     stops = [
-        replace(activity_stop(activity), pinned_start=None)
-        if activity.pk in released
-        else activity_stop(activity)
+        stop
         for activity in rows
         if not (is_pinned(activity) and activity.start_time is None)
+        and (stop := _stop(activity, plan.timezone, released)) is not None
     ]
     context = single_day(plan, activities, day, config)
     day_plan = planner.optimise_day(stops, context, config.travel, options=config.options)
@@ -596,6 +683,7 @@ def _compute_day(plan: Plan, activities: Sequence[PlanActivity], day: dt.date) -
         day_plans=[day_plan],
         unplaced=day_plan.unplaced,
         warnings=day_plan.warnings,
+        released=released,
     )
 
 

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 
 from activities.models import ActivityType, PlanActivity, day_order
 from plans.models import Plan
+from plans.timezones import activity_start
 
 # Every day of a trip up to this length gets its own (possibly empty) group to add to;
 # longer trips show only the days that hold activities.
@@ -162,29 +163,36 @@ def itinerary_days(*, plan: Plan) -> list[DayGroup]:
     return group_by_day(plan, activity_list_ordered(plan=plan))
 
 
-def find_conflicts(activities) -> list[Conflict]:
-    """Pairs of activities on the same day whose times overlap.
+def _instants(activity: PlanActivity, plan_timezone: str) -> tuple[dt.datetime, dt.datetime]:
+    """When the activity starts and ends, in UTC, on its own zone's clock (else the plan's)."""
+    start = activity_start(activity, plan_timezone).astimezone(dt.UTC)
+    return start, start + dt.timedelta(minutes=activity.end_minute - activity.start_minute)
 
-    An activity spans [start, end) where end is its end time, else start + duration; one
-    that ends exactly when the next starts does not clash. Activities without a start time,
-    or without an end time and a duration, cannot be checked and are left out.
+
+def find_conflicts(activities, plan_timezone: str = "UTC") -> list[Conflict]:
+    """Pairs of activities whose times overlap, compared as instants.
+
+    An activity spans [start, end) where end is its end time, else start + duration, on the
+    clock of its own time zone, else the plan's (`plan_timezone`): a 10:00 flight from London
+    and a 10:30 tram in Lisbon overlap, an 18:00 call in Tokyo and a 12:00 lunch in Lisbon
+    do not. One that ends exactly when the next starts does not clash. Activities without a
+    day and a start time, or without an end time and a duration, cannot be checked and are
+    left out. `first` is the one that starts first.
     """
-    by_day: dict[dt.date, list[PlanActivity]] = {}
-    for activity in activities:
-        if activity.scheduled_date and activity.start_time and activity.end_minute is not None:
-            by_day.setdefault(activity.scheduled_date, []).append(activity)
+    timed = sorted(
+        (*_instants(activity, plan_timezone), activity.pk, activity)
+        for activity in activities
+        if activity.scheduled_date and activity.start_time and activity.end_minute is not None
+    )
     conflicts: list[Conflict] = []
-    for day in sorted(by_day):
-        timed = sorted(by_day[day], key=lambda a: (a.start_minute, a.end_minute, a.pk))
-        for i, first in enumerate(timed):
-            for second in timed[i + 1 :]:
-                if second.start_minute >= first.end_minute:
-                    break  # sorted by start: nothing later can overlap `first`
-                if (
-                    second.end_minute > second.start_minute
-                    and first.end_minute > first.start_minute
-                ):
-                    conflicts.append(Conflict(first, second))
+    for i, (start, end, _, first) in enumerate(timed):
+        if end <= start:
+            continue
+        for other_start, other_end, _, second in timed[i + 1 :]:
+            if other_start >= end:
+                break  # sorted by start: nothing later can overlap `first`
+            if other_end > other_start:
+                conflicts.append(Conflict(first, second))
     return conflicts
 
 
@@ -201,7 +209,9 @@ def activity_conflicts(*, plan: Plan) -> list[Conflict]:
             "start_time",
             "end_time",
             "duration_minutes",
-        )
+            "timezone",
+        ),
+        plan.timezone,
     )
 
 

@@ -9,6 +9,11 @@ A response that also holds other versioned objects (a plan with its activities) 
 `"<id>-<version>-<digest>"`, the digest naming each of those objects at its version, so a
 304 never hides a change to any of them. As `If-Match` it stands for `"<id>-<version>"`:
 the write is to the object itself.
+
+A response that shows an object through something else it does not version (an activity's
+`starts_at` is on its plan's clock) gets `"<id>-<version>-<digest>"` too, the digest over
+that something (`depends_on`), so changing the plan's time zone changes the activity's ETag.
+As `If-Match` such a tag is accepted only while it is the current one.
 """
 
 from __future__ import annotations
@@ -36,11 +41,14 @@ class PreconditionFailed(APIException):
     default_code = "precondition_failed"
 
 
-def etag_for(obj, *, including: Iterable | None = None) -> str:
-    """`obj`'s ETag; with `including`, one that also changes when any of those objects does."""
-    if including is None:
+def etag_for(obj, *, including: Iterable | None = None, depends_on: str = "") -> str:
+    """`obj`'s ETag; with `including`, one that also changes when any of those objects does;
+    with `depends_on`, one that also changes when that text does."""
+    if including is None and not depends_on:
         return f'"{obj.pk}-{obj.version}"'
-    versions = ",".join(f"{item.pk}:{item.version}" for item in including)
+    versions = ",".join(f"{item.pk}:{item.version}" for item in including or ())
+    if depends_on:
+        versions += f"|{depends_on}"
     digest = hashlib.blake2b(versions.encode(), digest_size=8).hexdigest()
     return f'"{obj.pk}-{obj.version}-{digest}"'
 
@@ -49,13 +57,16 @@ def _tags(header: str) -> list[str]:
     return [part.strip() for part in header.split(",") if part.strip()]
 
 
-def expected_version(request, obj, *, including: bool = False) -> int | None:
+def expected_version(
+    request, obj, *, including: bool = False, current: str | None = None
+) -> int | None:
     """The version an `If-Match` header asks for; None without the header (unconditional).
 
     `*` matches any current version. Weak validators never match (RFC 9110 strong
     comparison). A header naming no current version of this object raises 412 at once;
     otherwise the returned version goes into the conditional UPDATE. With `including`, an
-    ETag of the object read with others (`"<id>-<version>-<digest>"`) names its version too.
+    ETag of the object read with others (`"<id>-<version>-<digest>"`) names its version too;
+    with `current` (an ETag from `depends_on`), that exact tag does.
     """
     pattern = _ETAG_INCLUDING if including else _ETAG
     header = request.headers.get("If-Match")
@@ -68,6 +79,8 @@ def expected_version(request, obj, *, including: bool = False) -> int | None:
     for tag in tags:
         if tag.startswith("W/"):
             continue
+        if tag == current:
+            versions.add(obj.version)
         match = pattern.match(tag)
         if match and int(match[1]) == obj.pk:
             versions.add(int(match[2]))

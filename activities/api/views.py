@@ -89,6 +89,17 @@ def _with_etag(response: Response, obj) -> Response:
     return response
 
 
+def activity_etag(activity: PlanActivity) -> str:
+    """The activity's ETag; its `starts_at`/`ends_at` are on its plan's clock when it has no
+    zone of its own, so the plan's time zone is part of it."""
+    return etag_for(activity, depends_on=activity.plan.timezone)
+
+
+def _with_activity_etag(response: Response, activity: PlanActivity) -> Response:
+    response["ETag"] = activity_etag(activity)
+    return response
+
+
 @extend_schema_view(
     get=extend_schema(
         summary="A plan",
@@ -175,7 +186,7 @@ class ActivityListApi(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         activity = services.activity_create(plan=plan, data=serializer.validated_data)
         response = Response(self.get_serializer(activity).data, status=status.HTTP_201_CREATED)
-        return _with_etag(response, activity)
+        return _with_activity_etag(response, activity)
 
 
 @extend_schema_view(
@@ -227,7 +238,9 @@ class ActivityDetailApi(generics.GenericAPIView):
 
     def get(self, request, plan_pk: int, pk: int):
         activity = self._activity(request, plan_pk, pk, "view")
-        return conditional_response(request, activity, self.get_serializer(activity).data)
+        return conditional_response(
+            request, activity, self.get_serializer(activity).data, etag=activity_etag(activity)
+        )
 
     def put(self, request, plan_pk: int, pk: int):
         return self._update(request, plan_pk, pk, partial=False)
@@ -241,7 +254,7 @@ class ActivityDetailApi(generics.GenericAPIView):
             activity, data=request.data, partial=partial, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        version = expected_version(request, activity)
+        version = expected_version(request, activity, current=activity_etag(activity))
         data = dict(serializer.validated_data)
         target = data.pop("plan", None)
         if target is not None:
@@ -252,12 +265,13 @@ class ActivityDetailApi(generics.GenericAPIView):
             activity = services.activity_update(
                 activity=activity, data=data, expected_version=version
             )
-        return _with_etag(Response(self.get_serializer(activity).data), activity)
+        return _with_activity_etag(Response(self.get_serializer(activity).data), activity)
 
     def delete(self, request, plan_pk: int, pk: int):
         activity = self._activity(request, plan_pk, pk, "edit")
         services.activity_delete(
-            activity=activity, expected_version=expected_version(request, activity)
+            activity=activity,
+            expected_version=expected_version(request, activity, current=activity_etag(activity)),
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

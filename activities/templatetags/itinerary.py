@@ -193,7 +193,7 @@ def _forget_itineraries(**kwargs) -> None:
 def itinerary_for(plan) -> Itinerary:
     activities = activity_rows_ordered(plan=plan)
     days = group_by_day(plan, activities)
-    conflicts = find_conflicts(activities)
+    conflicts = find_conflicts(activities, plan.timezone)
     clashes: dict[int, list[str]] = {}
     for conflict in conflicts:
         clashes.setdefault(conflict.first.pk, []).append(conflict.second.title)

@@ -467,9 +467,16 @@ PLANNER_DEFAULT_DURATIONS = env.json(
         "nightlife": 120,
     },
 )
-# When each activity type usually starts, as ["earliest", "latest"] start times ("HH:MM"); the
-# planner starts such activities only then (JSON object in the env).
-PLANNER_TYPICAL_HOURS = env.json("PLANNER_TYPICAL_HOURS", default={"nightlife": ["19:00", "23:59"]})
+# When each activity type usually starts, as windows of ["earliest", "latest"] start times
+# ("HH:MM"): meals at lunch or dinner time, nightlife in the evening. The planner starts such
+# activities only inside a window; types not listed start any time (JSON object in the env).
+PLANNER_TYPICAL_HOURS = env.json(
+    "PLANNER_TYPICAL_HOURS",
+    default={
+        "nightlife": [["19:00", "23:59"]],
+        "restaurant": [["12:00", "14:30"], ["19:00", "22:00"]],
+    },
+)
 # Per pace in plan_data.preferences: most activities and busy hours per day (null = no cap).
 PLANNER_PACE_CAPS = env.json(
     "PLANNER_PACE_CAPS",

@@ -71,7 +71,7 @@ def test_activity_crud_with_etags(cast):
     }
     url = f"{activities_url(plan)}{activity.pk}/"
     etag = created["ETag"]
-    assert etag == f'"{activity.pk}-1"'
+    assert etag.startswith(f'"{activity.pk}-1-')
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == HTTPStatus.NOT_MODIFIED
 
     done = client.patch(url, {"is_completed": True}, format="json", HTTP_IF_MATCH=etag)
@@ -388,7 +388,7 @@ def test_owner_moves_an_activity_to_the_end_of_its_day_in_another_own_plan(move)
         1,
         2,
     )
-    assert response["ETag"] == f'"{first.pk}-2"'
+    assert response["ETag"].startswith(f'"{first.pk}-2-')
     assert _day(target, START) == [(0, "Port cellar"), (1, "Tram")]
     assert _day(move["plan"], START) == [(0, "Museum")]
     latest = PlanActivity.history.filter(id=first.pk).latest("history_id")

@@ -73,6 +73,32 @@ def test_changing_the_plans_zone_moves_every_activitys_instant_not_its_wall_cloc
     assert (body["start_time"], body["starts_at"]) == ("10:00:00", "2027-05-06T10:00:00+05:45")
 
 
+def test_a_new_plan_zone_is_a_new_activity_etag_not_a_304():
+    """The cached copy's offsets are stale once the plan's zone changes: If-None-Match with
+    the old ETag gets 200 and the new offsets; the new ETag works as If-Match, the old not."""
+    owner = verified(UserFactory())
+    plan = PlanFactory(user=owner, timezone="Europe/Lisbon", start_date=dt.date(2027, 5, 6))
+    activity = PlanActivityFactory(
+        plan=plan, scheduled_date=dt.date(2027, 5, 6), start_time=dt.time(10)
+    )
+    client = client_for(owner)
+    url = f"{activities_url(plan)}{activity.pk}/"
+    first = client.get(url)
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    moved = client.patch(f"{PLANS}{plan.pk}/", {"timezone": "Asia/Kathmandu"}, format="json")
+    assert moved.status_code == HTTPStatus.OK
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == HTTPStatus.OK
+    assert again.json()["starts_at"] == "2027-05-06T10:00:00+05:45"
+    assert again["ETag"] != first["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+    stale = client.patch(url, {"title": "A"}, format="json", HTTP_IF_MATCH=first["ETag"])
+    assert stale.status_code == HTTPStatus.PRECONDITION_FAILED
+    done = client.patch(url, {"title": "B"}, format="json", HTTP_IF_MATCH=again["ETag"])
+    assert done.status_code == HTTPStatus.OK
+    assert client.delete(url, HTTP_IF_MATCH=done["ETag"]).status_code == 204
+
+
 def test_activities_each_side_of_the_clocks_going_forward_get_their_own_offset():
     """Lisbon, 2027-03-28: 01:00 WET becomes 02:00 WEST."""
     owner = verified(UserFactory())

@@ -720,16 +720,70 @@ def test_nightlife_that_cannot_be_in_the_evening_is_named_not_put_at_noon():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stops=stop_lists(6), data=st.data())
 def test_typed_stops_start_within_their_usual_hours(stops, data):
-    """Every placed nightlife stop that is not pinned starts within its usual hours."""
+    """Every placed nightlife or restaurant stop that is not pinned starts in one of its
+    type's usual windows (a meal at lunch or dinner time, never at 16:00)."""
     typed = {
-        s.id
+        s.id: data.draw(st.sampled_from(["nightlife", "restaurant"]), label=f"type {s.id}")
         for s in stops
-        if s.pinned_start is None and data.draw(st.booleans(), label=f"nightlife {s.id}")
+        if s.pinned_start is None and data.draw(st.booleans(), label=f"typed {s.id}")
     }
-    stops = [replace(s, activity_type="nightlife") if s.id in typed else s for s in stops]
+    stops = [replace(s, activity_type=typed[s.id]) if s.id in typed else s for s in stops]
     day = DayContext(date(2030, 6, 3), window_start=time(8), window_end=time(23, 30))
     plan = optimise_day(stops, day)
-    earliest, latest = DEFAULT_TYPICAL_HOURS["nightlife"]
     for visit in plan.visits:
         if visit.stop_id in typed:
-            assert earliest <= visit.start <= latest
+            windows = DEFAULT_TYPICAL_HOURS[typed[visit.stop_id]]
+            assert any(earliest <= visit.start <= latest for earliest, latest in windows)
+
+
+def test_a_meal_goes_at_lunch_or_dinner_time_not_in_the_afternoon():
+    """Morning and early afternoon already taken: the restaurant waits for dinner time."""
+    stops = [
+        Stop(1, 60, 38.71, -9.13, pinned_start=time(12)),
+        Stop(2, 90, 38.71, -9.14, pinned_start=time(13, 30)),
+        Stop(3, 60, 38.71, -9.135, activity_type="restaurant"),
+    ]
+    day = DayContext(date(2030, 6, 1), window_start=time(9), window_end=time(22))
+    plan = optimise_day(stops, day)
+    meal = next(v for v in plan.visits if v.stop_id == 3)
+    assert meal.start == time(19)
+    assert plan.unplaced == ()
+
+
+def test_a_meal_takes_the_lunch_window_when_it_is_free():
+    """Nothing else planned: the restaurant starts at noon, not at the day window's start."""
+    plan = optimise_day([Stop(3, 60, activity_type="restaurant")], DayContext(date(2030, 6, 1)))
+    assert [v.start for v in plan.visits] == [time(12)]
+
+
+def test_a_meal_that_fits_neither_window_is_named():
+    """A day from 15:00 to 18:00 has no meal time: the restaurant is unplaced, with why."""
+    day = DayContext(date(2030, 6, 1), window_start=time(15), window_end=time(18))
+    plan = optimise_day([Stop(3, 60, activity_type="restaurant")], day)
+    assert plan.visits == ()
+    assert plan.unplaced == ((3, "does not fit its usual hours within the day window on this day"),)
+
+
+def test_usual_hours_are_configurable_and_take_a_single_window():
+    """A single (earliest, latest) pair is one window; the option replaces the defaults."""
+    options = PlannerOptions(typical_hours={"restaurant": (time(16), time(17))})
+    plan = optimise_day(
+        [Stop(3, 60, activity_type="restaurant")], DayContext(date(2030, 6, 1)), options=options
+    )
+    assert [v.start for v in plan.visits] == [time(16)]
+    with pytest.raises(ValueError, match="latest start before the earliest"):
+        PlannerOptions(typical_hours={"restaurant": ((time(12), time(14)), (time(20), time(19)))})
+
+
+def test_plan_my_days_puts_meals_at_meal_times():
+    """Over a two-day trip, every restaurant lands in a lunch or dinner window."""
+    stops = [Stop(i, 60, 38.71, -9.13 - i / 100, activity_type="restaurant") for i in range(1, 6)]
+    stops += [Stop(i, 120, 38.71, -9.13 - i / 100) for i in range(6, 10)]
+    days = build_days(date(2030, 6, 1), date(2030, 6, 2), window_end=time(22), pace=None)
+    schedule = plan_days(stops, days)
+    windows = DEFAULT_TYPICAL_HOURS["restaurant"]
+    meals = [start for pk, (_, start) in schedule.assignments.items() if pk <= 5]
+    assert len(meals) + len(schedule.unplaced) == 5
+    assert meals
+    for start in meals:
+        assert any(earliest <= start <= latest for earliest, latest in windows)
