@@ -50,10 +50,23 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def screenshot(page):
-    """Save a full-page screenshot of the current page for review (git-ignored folder)."""
+def opened_pages() -> list:
+    """Pages of the contexts a test made with `new_context`, so `screenshot` knows of them."""
+    return []
 
-    def take(name: str) -> Path:
+
+@pytest.fixture
+def screenshot(request, opened_pages):
+    """Save a full-page screenshot of a page for review (git-ignored folder).
+
+    Without `page`, the test's own `page`. A test that opens pages of its own contexts must
+    name the one it means: the default page would be a blank picture of a page it never used.
+    """
+
+    def take(name: str, page=None) -> Path:
+        if page is None:
+            assert not opened_pages, f"screenshot({name!r}): pass the page to photograph"
+            page = request.getfixturevalue("page")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
@@ -69,11 +82,12 @@ EXTERNAL = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
 
 
 @pytest.fixture
-def new_context(new_context):
+def new_context(new_context, opened_pages):
     """pytest-playwright's context factory (screenshots on failure), offline but for the app."""
 
     def make(**kwargs):
         context = new_context(**kwargs)
+        context.on("page", lambda page: opened_pages.append(page))
         context.route(EXTERNAL, lambda route: route.abort())
         # Every page here answers in well under a second: fail fast rather than wait 30 s.
         context.set_default_timeout(5_000)

@@ -51,7 +51,7 @@ def test_moderator_hides_a_reported_plan_and_it_leaves_the_gallery(
     page.goto(f"{live_server.url}/{settings.ADMIN_URL}plans/planreport/")
     row = page.get_by_role("row").filter(has_text="Cheap flights click here")
     expect(row).to_contain_text("Spam or advertising")
-    screenshot("admin-changelist")
+    screenshot("admin-changelist", page)
     row.get_by_role("checkbox").check()
     page.get_by_label(re.compile("^Action")).select_option(label="Hide the reported plans…")
     page.get_by_role("button", name="Go").click()

@@ -16,9 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _screens(page, screenshot, name: str) -> None:
-    screenshot(f"{name}-desktop")
+    screenshot(f"{name}-desktop", page)
     page.set_viewport_size(PHONE)
-    screenshot(f"{name}-phone")
+    screenshot(f"{name}-phone", page)
     page.set_viewport_size({"width": 1280, "height": 720})
 
 

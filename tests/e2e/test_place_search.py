@@ -40,7 +40,7 @@ def test_picking_a_found_place_fills_name_address_and_coordinates(
     expect(page.get_by_label("Longitude")).to_have_value("135.75385")
     expect(page.get_by_role("status")).to_have_text("Filled in Kyoto, Japan (Asia/Tokyo).")
     expect(page).to_have_url(f"{live_server.url}/plans/{trip.pk}/activities/add/")
-    screenshot(f"place-search-{viewport['width']}")
+    screenshot(f"place-search-{viewport['width']}", page)
     # The coordinates stay editable.
     page.get_by_label("Latitude").fill("35.0")
     expect(page.get_by_label("Latitude")).to_have_value("35.0")
