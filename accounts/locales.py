@@ -82,10 +82,10 @@ def _ranges(header: str) -> list[str]:
         name, _, params = item.strip().partition(";")
         name = name.strip()
         weight = 1.0
-        match = re.search(r"q\s*=\s*([0-9.]{1,5})", params)
-        if match:
+        _, has_weight, value = params.partition("q=")
+        if has_weight:
             try:
-                weight = float(match.group(1))
+                weight = float(value.strip()[:5])
             except ValueError:
                 continue
         if weight > 0 and _RANGE.match(name):
