@@ -9,11 +9,23 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts.locales import negotiate
 from config.links import public_site, public_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Email is the login; usernames are generated from it and never shown to others."""
+
+    def new_user(self, request):
+        """A new traveller's dates and money start in their browser's locale (Accept-Language).
+
+        Every sign-up makes its user here, with a form or through Google or Facebook, so each
+        starts from the browser it signed up in; the profile page changes it.
+        """
+        user = super().new_user(request)
+        if request is not None:
+            user.locale = negotiate(request.headers.get("Accept-Language"))
+        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every allauth email signs as the product, with links on the public address.

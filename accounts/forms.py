@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import services
+from accounts.locales import locale_choices
 from accounts.models import TokenScope, User
 from accounts.validators import timezone_names, travel_preference_vocabulary
 
@@ -28,6 +29,7 @@ PROFILE_TEXT_FIELDS = (
     "last_name",
     "home_city",
     "timezone",
+    "locale",
     "preferred_currency",
 )
 _LABELS = {"gluten_free": "Gluten-free", "dairy_free": "Dairy-free"}
@@ -120,6 +122,18 @@ class ProfileForm(forms.Form):
     last_name = forms.CharField(max_length=150, required=False)
     home_city = forms.CharField(max_length=100, required=False)
     timezone = _home_timezone_field(label="Home time zone")
+    locale = forms.ChoiceField(
+        label="Dates and money format",
+        choices=locale_choices,
+        help_text=(
+            "The way dates, times and amounts are written for you, such as 5 Jun 2026 and "
+            "€1,500.00 in English (United Kingdom). The site itself stays in English."
+        ),
+        error_messages={
+            "invalid_choice": "Pick a language and region from the list, such as English "
+            "(United Kingdom)."
+        },
+    )
     preferred_currency = forms.CharField(
         max_length=3,
         min_length=3,

@@ -6,8 +6,9 @@ import time
 import zoneinfo
 
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
-from accounts import services
+from accounts import locales, services
 from accounts.requestinfo import client_ip, user_agent
 
 LAST_SEEN_SESSION_KEY = "_accounts_last_seen"
@@ -67,3 +68,25 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserLocaleMiddleware:
+    """Formats dates, times and money in the request's locale (accounts.locales).
+
+    The signed-in traveller's profile locale, else the best match for the browser's
+    Accept-Language. Only values change: the interface text stays English. Resolved once
+    here, from the user already loaded above, and kept as `request.locale`. Responses that
+    followed the browser's header say so (`Vary: Accept-Language`) to caches.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.locale = locales.request_locale(request)
+        with locales.override(request.locale):
+            response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            patch_vary_headers(response, ["Accept-Language"])
+        return response

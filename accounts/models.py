@@ -20,8 +20,10 @@ from django.db.models.functions import Cast, Concat, Floor, Lower, Random, Subst
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from accounts.locales import DEFAULT_LOCALE
 from accounts.validators import (
     currency_code_validator,
+    validate_locale,
     validate_public_name,
     validate_timezone,
     validate_travel_preferences,
@@ -91,6 +93,14 @@ class User(AbstractUser):
         editable=False,
     )
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # How dates, times and money are written for this traveller (accounts.locales); set from
+    # the browser's Accept-Language at sign-up.
+    locale = models.CharField(
+        max_length=16,
+        default=DEFAULT_LOCALE,
+        db_default=DEFAULT_LOCALE,
+        validators=[validate_locale],
+    )
     preferred_currency = models.CharField(
         max_length=3, default="USD", validators=[currency_code_validator]
     )

@@ -123,6 +123,7 @@ def account_export(*, user: User) -> dict[str, Any]:
             "last_name": user.last_name,
             "display_name": user.display_name,
             "timezone": user.timezone,
+            "locale": user.locale,
             "preferred_currency": user.preferred_currency,
             "home_city": user.home_city,
             "travel_preferences": user.travel_preferences,

@@ -21,6 +21,7 @@ PROFILE_FIELDS = (
     "last_name",
     "display_name",
     "timezone",
+    "locale",
     "preferred_currency",
     "home_city",
     "travel_preferences",

@@ -10,6 +10,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from accounts.locales import supported_locales
+
 # The one part of `plans` that accounts may import: a leaf module with no model imports.
 from plans.documents import document_errors
 
@@ -42,6 +44,16 @@ def validate_timezone(value: str) -> None:
             "“%(value)s” is not a time zone name; use a name such as Europe/Paris.",
             params={"value": value},
             code="invalid_timezone",
+        )
+
+
+def validate_locale(value: str) -> None:
+    """A locale Babel has formats for, written as a BCP 47 tag ("en-GB", "pt-PT")."""
+    if value not in supported_locales().values():
+        raise ValidationError(
+            "“%(value)s” is not a locale Wayfarer can format for; pick one such as en-GB.",
+            params={"value": value},
+            code="invalid_locale",
         )
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 
+from accounts.formatting import format_date
 from activities.models import PlanActivity
 from activities.selectors import day_number, trip_days
 from plans.timezones import timezone_choices
@@ -20,7 +20,7 @@ def day_label(plan, day: dt.date | None) -> str:
     if day is None:
         return "Unscheduled"
     number = day_number(plan, day)
-    when = date_format(day, "D j M")
+    when = format_date(day, "weekday")
     return f"Day {number} · {when}" if number else when
 
 

@@ -15,6 +15,7 @@ view after every edit, when the cached itinerary no longer matches) several time
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,6 +34,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from accounts.formatting import format_date, format_money, format_time
+from accounts.locales import get_active as get_active_locale
 from activities.forms import day_choices
 from activities.models import PlanActivity
 from activities.selectors import (
@@ -44,7 +47,6 @@ from activities.selectors import (
     itinerary_budget_summary,
 )
 from plans.projection import PublicPlan
-from plans.templatetags.money import money
 from plans.timezones import Timed, activity_zone, zone_abbreviation
 
 register = template.Library()
@@ -141,8 +143,9 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     the plan at its `updated_at` (a trigger moves it on every write to the plan), its
     activities' digest, what the viewer may do (`can_edit` is the only permission it reads),
     the share link it was opened by, the page's path (the forms' `next` and the planner's
-    undo), the language and the time zone. A settings change empties the cache. Entries are
-    per process, bounded in number and size, and expire, so they never pile up.
+    undo), the language, the format locale and the time zone. A settings change empties the
+    cache. Entries are per process, bounded in number and size, and expire, so they never
+    pile up.
 
     The section holds forms, and each viewer must get their own CSRF token in them. So it is
     kept as the HTML between the places where the token goes: rendered once with a one-off
@@ -169,6 +172,7 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
             share_token or "",
             context["request"].get_full_path(),
             get_language(),
+            get_active_locale(),
             get_current_timezone_name(),
         ],
     )
@@ -317,9 +321,12 @@ def _text(value) -> str:
     return conditional_escape(localize(value))
 
 
-def _hhmm(value) -> str:
-    """`{{ value|time:"H:i" }}`."""
-    return f"{value.hour:02d}:{value.minute:02d}"
+def _original_date(value) -> str:
+    """The day an activity was first planned for (an ISO date in its metadata), as a date."""
+    try:
+        return escape(format_date(dt.date.fromisoformat(str(value)), "weekday"))
+    except ValueError:
+        return _text(value)
 
 
 @dataclass(frozen=True)
@@ -406,13 +413,13 @@ def _activity_row(activity, day, page: _RowPage) -> str:
     if metadata.get("original_date"):
         parts.append(
             ' <span class="badge badge-warning">Delayed from '
-            f"{_text(metadata['original_date'])}</span>"
+            f"{_original_date(metadata['original_date'])}</span>"
         )
     parts.append('</p>\n<p class="activity-meta muted">')
     if activity.start_time:
-        parts.append(_hhmm(activity.start_time))
+        parts.append(escape(format_time(activity.start_time)))
         if activity.end_time:
-            parts.append(f"\N{EN DASH}{_hhmm(activity.end_time)}")
+            parts.append(f"\N{EN DASH}{escape(format_time(activity.end_time))}")
         if activity.scheduled_date:
             parts.append(f" {clock_zone(activity, page.timezone)}")
     if activity.duration_minutes:
@@ -420,10 +427,10 @@ def _activity_row(activity, day, page: _RowPage) -> str:
     if activity.location_name:
         parts.append(f" <span>· {_text(activity.location_name)}</span>")
     if activity.estimated_cost is not None:
-        est = conditional_escape(money(activity.estimated_cost, page.currency))
+        est = escape(format_money(activity.estimated_cost, page.currency))
         parts.append(f" <span>· est. {est}</span>")
     if activity.actual_cost is not None:
-        paid = conditional_escape(money(activity.actual_cost, page.currency))
+        paid = escape(format_money(activity.actual_cost, page.currency))
         parts.append(f" <span>· paid {paid}</span>")
     parts.append("</p>\n")
     if activity.description:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserSessionActivityMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -143,10 +144,12 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 
 # Internationalisation. The site is in English only: no LocaleMiddleware, so every request is
-# in LANGUAGE_CODE whatever its Accept-Language. USE_I18N off makes Django skip the translation
-# lookups that would only ever find the English text (a hundred on an admin page, a tenth of
-# its time); pages are byte for byte the same. Turning it on again needs nothing else: the
-# per-process caches (the admin rows, the itinerary) key on the language.
+# in LANGUAGE_CODE whatever its Accept-Language. Dates, times and money follow the traveller's
+# locale instead, through Babel (accounts.locales, accounts.formatting, docs/locale.md).
+# USE_I18N off makes Django skip the translation lookups that would only ever find the English
+# text (a hundred on an admin page, a tenth of its time); pages are byte for byte the same.
+# Turning it on again needs nothing else: the per-process caches (the admin rows, the
+# itinerary) key on the language.
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = False

@@ -8,10 +8,11 @@ import functools
 from django import template
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import get_language
 
+from accounts.formatting import format_datetime
+from accounts.locales import get_active as get_active_locale
 from plans import permissions
 
 register = template.Library()
@@ -50,24 +51,24 @@ def plan_permissions(user, plan) -> dict:
 
 
 @functools.lru_cache(maxsize=4096)
-def _time_element(when: dt.datetime, zone: dt.tzinfo, language: str) -> str:
+def _time_element(when: dt.datetime, zone: dt.tzinfo, locale: str) -> str:
     local = timezone.localtime(when, zone)
     return format_html(
         '<time class="muted" datetime="{}">{}</time>',
         local.isoformat(),
-        formats.date_format(local, "j M Y, H:i"),
+        format_datetime(local, zone, locale=locale),
     )
 
 
 @register.simple_tag
 def change_time(when: dt.datetime) -> str:
-    """`when` as a <time> in the active time zone: `date:'c'` and `date:"j M Y, H:i"`.
+    """`when` as a <time> in the active time zone: `date:'c'` and `format_datetime`.
 
-    The plan page lists ten recent changes, and Django's date formatting made those twenty
-    dates a tenth of the page's time. The same changes show on every view of a plan, so each
-    is formatted once per process, time zone and language.
+    The plan page lists ten recent changes, and date formatting made those twenty dates a
+    tenth of the page's time. The same changes show on every view of a plan, so each is
+    formatted once per process, time zone and format locale.
     """
-    return _time_element(when, timezone.get_current_timezone(), get_language())
+    return _time_element(when, timezone.get_current_timezone(), get_active_locale())
 
 
 @receiver(setting_changed)

@@ -203,6 +203,7 @@ def test_the_profile_edits_the_name_and_clearing_it_brings_back_the_neutral_one(
     form = {
         "display_name": "Gus the Wanderer",
         "timezone": "UTC",
+        "locale": "en",
         "preferred_currency": "USD",
     }
     client.post(reverse("accounts:profile"), form)

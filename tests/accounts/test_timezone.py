@@ -44,9 +44,9 @@ def test_anonymous_visitors_and_unknown_zones_get_utc():
 @time_machine.travel(dt.datetime(2030, 6, 1, 23, 30, tzinfo=dt.UTC), tick=False)
 def test_sessions_page_shows_times_in_the_travellers_zone(client):
     """A sign-in at 23:30 UTC reads as 08:30 the next morning for a traveller in Tokyo."""
-    user = UserFactory(timezone="Asia/Tokyo")
+    user = UserFactory(timezone="Asia/Tokyo", locale="en-GB")
     client.force_login(user)
     client.get(reverse("plans:dashboard"))  # records the session's activity
     response = client.get(reverse("accounts:sessions"))
     assert response.status_code == HTTPStatus.OK
-    assert "2 Jun 2030, 08:30" in response.content.decode()
+    assert "2 Jun 2030, 08:30 JST" in response.content.decode()

@@ -67,6 +67,7 @@ def test_profile_form_saves_profile_and_preferences(client, user):
             "last_name": "Lovelace",
             "home_city": "London",
             "timezone": "Europe/London",
+            "locale": "en-GB",
             "preferred_currency": "gbp",
             "travel_style": "cultural",
             "budget_type": "moderate",
@@ -78,12 +79,13 @@ def test_profile_form_saves_profile_and_preferences(client, user):
     )
     assert response.status_code == HTTPStatus.FOUND
     user.refresh_from_db()
-    assert (user.display_name, user.home_city, user.timezone, user.preferred_currency) == (
-        "Ada",
-        "London",
-        "Europe/London",
-        "GBP",
-    )
+    assert (
+        user.display_name,
+        user.home_city,
+        user.timezone,
+        user.locale,
+        user.preferred_currency,
+    ) == ("Ada", "London", "Europe/London", "en-GB", "GBP")
     assert user.travel_preferences == {
         "travel_style": "cultural",
         "budget_type": "moderate",
@@ -101,13 +103,14 @@ def test_profile_form_shows_inline_errors_and_saves_nothing(client, user):
         {
             "home_city": "Paris",
             "timezone": "Nowhere/Land",
+            "locale": "xx-YY",
             "preferred_currency": "euro",
             "dietary_restrictions": ["carnivore"],
         },
     )
     assert response.status_code == HTTPStatus.OK
     errors = response.context["form"].errors
-    assert set(errors) == {"timezone", "preferred_currency", "dietary_restrictions"}
+    assert set(errors) == {"timezone", "locale", "preferred_currency", "dietary_restrictions"}
     assert 'aria-invalid="true"' in response.content.decode()
     user.refresh_from_db()
     assert user.home_city == ""
@@ -221,6 +224,7 @@ def test_export_contains_profile_plans_activities_and_members(
             "last_name": "",
             "display_name": "Ada",
             "timezone": "UTC",
+            "locale": "en",
             "preferred_currency": "GBP",
             "home_city": "London",
             "travel_preferences": {"avoid_crowds": True},

@@ -11,8 +11,9 @@ import pytest
 from django.db import connection
 from django.template import Context, Template
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from accounts import locales
 from activities import services
 from activities.models import PlanActivity
 from plans import selectors
@@ -123,6 +124,7 @@ def test_recent_changes_are_the_last_ten_in_one_query(trip, day1, user, django_a
 def test_owner_sees_recent_changes_with_who_and_when_in_their_timezone(client, trip, user, editor):
     """The editor's change shows with their name, at the owner's local time."""
     user.timezone = "Asia/Tokyo"
+    user.locale = "en-GB"
     user.save()
     activity = PlanActivityFactory(plan=trip, title="Fado night", scheduled_date=START)
     client.force_login(editor)
@@ -141,7 +143,7 @@ def test_owner_sees_recent_changes_with_who_and_when_in_their_timezone(client, t
     body = response.content.decode()
     assert "Recent changes" in body
     assert f"<strong>{editor.public_name}</strong>: Activity updated · “Fado evening”" in body
-    assert "1 May 2030, 21:00" in body  # 12:00 UTC is 21:00 in Tokyo
+    assert "1 May 2030, 21:00 JST" in body  # 12:00 UTC is 21:00 in Tokyo
 
 
 def test_viewers_and_strangers_do_not_see_recent_changes(client, trip, viewer):
@@ -156,11 +158,11 @@ def test_moderation_shows_as_the_team_not_a_named_moderator(trip, user):
     assert (latest.who, latest.what) == ("Wayfarer moderators", "Hidden by moderators")
 
 
-@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("locale", ["en", "de-DE"])
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/St_Johns"])
-def test_change_times_read_as_the_date_filter_writes_them(zone, language, translations):
-    """{% change_time %} (formatted once per process) against the two filters it replaced,
-    for the same instant given in two time zones, and after another zone's output."""
+def test_change_times_read_as_the_format_filters_write_them(zone, locale):
+    """{% change_time %} (formatted once per process) against the filters it stands for,
+    for the same instant given in two time zones, after another zone's and locale's output."""
     moments = [
         dt.datetime(2030, 5, 1, 23, 30, tzinfo=dt.UTC),
         dt.datetime(2030, 5, 2, 8, 30, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")),  # the same
@@ -169,16 +171,17 @@ def test_change_times_read_as_the_date_filter_writes_them(zone, language, transl
     ours = Template(
         "{% load plans_tags tz %}{% timezone zone %}{% change_time when %}{% endtimezone %}"
     )
-    django = Template(
-        "{% load tz %}{% timezone zone %}"
-        '<time class="muted" datetime="{{ when|date:\'c\' }}">{{ when|date:"j M Y, H:i" }}</time>'
+    filters = Template(
+        "{% load formats tz %}{% timezone zone %}"
+        '<time class="muted" datetime="{{ when|date:\'c\' }}">{{ when|format_datetime }}</time>'
         "{% endtimezone %}"
     )
-    with translation.override(language):
-        for when in moments:
-            for other in ("Europe/Lisbon", zone):
-                context = Context({"when": when, "zone": other})
-                assert ours.render(context) == django.render(context)
+    for current in ("ja", locale):
+        with locales.override(current):
+            for when in moments:
+                for other in ("Europe/Lisbon", zone):
+                    context = Context({"when": when, "zone": other})
+                    assert ours.render(context) == filters.render(context)
 
 
 def _read_through_the_orm(plan, limit: int) -> list[tuple]:

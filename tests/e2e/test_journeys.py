@@ -100,7 +100,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     expect(page.get_by_role("heading", level=1, name="Autumn in Kyoto")).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("“Autumn in Kyoto” is ready")
     facts = page.locator(".plan-facts")
-    expect(facts).to_contain_text("Sat 2 Nov 2030 \u2013 Fri 8 Nov 2030")
+    expect(facts).to_contain_text("Sat, Nov 2, 2030 \u2013 Fri, Nov 8, 2030")
     expect(facts).to_contain_text("¥250,000")
     preferences = page.get_by_role("region", name="Preferences")
     expect(preferences).to_contain_text("Cultural")
@@ -109,7 +109,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     page.get_by_role("link", name="My plans").click()
     card = page.locator(".plan-card").filter(has_text="Autumn in Kyoto")
     expect(card).to_contain_text("Kyoto, Japan")
-    expect(card).to_contain_text("2 Nov 2030 \u2013 8 Nov 2030")
+    expect(card).to_contain_text("Nov 2, 2030 \u2013 Nov 8, 2030")
     expect(card).to_contain_text("Budget ¥250,000")
 
 

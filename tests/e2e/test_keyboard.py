@@ -52,7 +52,7 @@ def test_create_a_plan_with_the_keyboard_only(live_server, page, context, log_in
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1, name="Walking the Camino")).to_be_visible()
-    expect(page.locator(".plan-facts")).to_contain_text("Wed 1 May 2030 \u2013 Tue 21 May 2030")
+    expect(page.locator(".plan-facts")).to_contain_text("Wed, May 1, 2030 \u2013 Tue, May 21, 2030")
     plan = Plan.objects.get(title="Walking the Camino")
     assert (plan.destination, str(plan.budget), plan.currency, plan.user) == (
         "Santiago de Compostela",

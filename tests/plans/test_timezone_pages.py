@@ -46,6 +46,8 @@ def _zones_shown(html: str) -> list[str]:
 
 
 def test_members_see_the_destinations_zone_on_each_side_of_the_dst_change(client, autumn_in_lisbon):
+    autumn_in_lisbon.user.locale = "en-GB"
+    autumn_in_lisbon.user.save(update_fields=["locale"])
     client.force_login(autumn_in_lisbon.user)
     html = client.get(autumn_in_lisbon.get_absolute_url()).content.decode()
     zone = '<abbr class="clock-zone" title="Europe/Lisbon">WEST</abbr>'
