@@ -127,7 +127,12 @@ def test_the_choices_name_each_locale_in_english_and_in_its_own_words():
 def test_sign_up_takes_the_locale_from_the_browser(client):
     response = client.post(
         "/accounts/signup/",
-        {"email": "ana@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "ana@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "Europe/Lisbon",
+        },
         HTTP_ACCEPT_LANGUAGE="pt-PT,pt;q=0.9,en;q=0.8",
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -138,7 +143,12 @@ def test_sign_up_takes_the_locale_from_the_browser(client):
 def test_sign_up_without_a_usable_accept_language_gets_english(client):
     client.post(
         "/accounts/signup/",
-        {"email": "bo@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {
+            "email": "bo@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "timezone": "Europe/Lisbon",
+        },
         HTTP_ACCEPT_LANGUAGE="tlh-KX",
     )
     assert User.objects.get().locale == "en"
@@ -204,6 +214,23 @@ def test_the_plan_page_is_written_in_its_viewers_locale(
     for text in not_shown:
         assert text not in html.split("<main", 1)[1]
     assert '<html lang="en"' in html  # the interface stays English
+
+
+@pytest.mark.django_db
+def test_the_plan_pages_kept_sections_are_kept_per_locale(client, lisbon_trip):
+    """The outline and the recent changes are kept between views of an unchanged plan: a
+    viewer in another locale gets them in theirs, not in the first viewer's."""
+    lisbon_trip.plan_data = {
+        "itinerary": [{"day": 1, "activities": [{"activity": "Tile museum", "cost": 1234.5}]}]
+    }
+    lisbon_trip.save()
+    member = UserFactory(locale="pt-PT")
+    lisbon_trip.members.create(user=member, role="viewer")
+    for user, amount in ((lisbon_trip.user, "€1,234.50"), (member, "1\xa0234,50\xa0€")):
+        client.force_login(user)
+        outline = client.get(lisbon_trip.get_absolute_url()).content.decode()
+        outline = outline.split('id="outline-heading"', 1)[1].split("</section>", 1)[0]
+        assert f"Tile museum · {amount}" in outline
 
 
 @pytest.mark.django_db

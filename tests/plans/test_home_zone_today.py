@@ -41,7 +41,7 @@ def starts_in(content: str) -> str:
 def test_days_to_go_count_from_the_date_at_home(client, home, badge, header):
     """A trip starting on 2 June starts today in Auckland while it is still 1 June in UTC; the
     plan's own zone (its destination) plays no part."""
-    user = UserFactory(timezone=home)
+    user = UserFactory(timezone=home, locale="en-GB")
     plan = PlanFactory(user=user, start_date=JUNE_2, end_date=None, timezone="America/New_York")
     client.force_login(user)
 
