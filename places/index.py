@@ -81,8 +81,12 @@ class CityIndex:
         self.keys = [key for key, _position, _tier in ordered]
         self.owners = [(position, tier) for _key, position, tier in ordered]
 
-    def search(self, query: str, *, limit: int = 10) -> list[Place]:
-        """Cities whose name starts with the query; "Lisbon, Portugal" also filters by country."""
+    def search(self, query: str, *, limit: int = 10, exact: bool = False) -> list[Place]:
+        """Cities whose name starts with the query; "Lisbon, Portugal" also filters by country.
+
+        `exact`: only cities whose name or an alternate name is the query, so that quick-add's
+        "Coffee, Teane" does not land in Teaneck.
+        """
         name, _comma, qualifier = query.partition(",")
         prefix, qualifier = fold(name), fold(qualifier)
         if not prefix:
@@ -91,6 +95,9 @@ class CityIndex:
         position = bisect.bisect_left(self.keys, prefix)
         while position < len(self.keys) and self.keys[position].startswith(prefix):
             city, tier = self.owners[position]
+            if exact and (tier == WORD_PREFIX or self.keys[position] != prefix):
+                position += 1
+                continue
             if tier < best.get(city, WORD_PREFIX + 1):
                 best[city] = tier
             position += 1
