@@ -47,6 +47,7 @@ def test_picking_a_destination_sets_the_plans_time_zone(
     page.get_by_role("option", name="Kyoto, Japan").click(timeout=FIRST_SEARCH_MS)
     expect(page.get_by_role("textbox", name="Destination")).to_have_value("Kyoto, Japan")
     expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    expect(page.get_by_role("listbox", name="Places found")).to_be_hidden()
     expect(page.get_by_role("status")).to_have_text(
         "Destination set to Kyoto, Japan. Time zone set to Asia/Tokyo (you can change it)."
     )
@@ -84,6 +85,7 @@ def test_the_activity_forms_map_shows_the_picked_place_at_once(
     page.get_by_role("combobox", name="Find a place").press_sequentially("kyōto")
     page.get_by_role("option", name="Kyoto, Japan").click(timeout=FIRST_SEARCH_MS)
     expect(map_figure.locator(".place-pin")).to_be_visible()
+    expect(page.get_by_role("listbox", name="Places found")).to_be_hidden()
     # The test browser is offline: the tiles fail, the marker and the sentence stay.
     expect(map_figure.locator("figcaption")).to_have_text(
         "The marker is at 35.02107, 135.75385. The map's background could not be loaded."
