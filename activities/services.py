@@ -22,12 +22,14 @@ from django.db.models.fields import DateField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from activities import place_lookup
 from activities.models import (
     PlanActivity,
     date_outside_trip_message,
     day_order,
     day_order_error,
 )
+from activities.place_lookup import FoundPlace
 from plans.documents import document_errors, plan_data_canonical
 from plans.history import history_record
 from plans.models import Plan
@@ -221,6 +223,52 @@ def activity_create(*, plan: Plan, data: Mapping[str, Any]) -> PlanActivity:
 def activity_quick_add(*, plan: Plan, title: str, day: Day) -> PlanActivity:
     """The one-line add: a title and a day, everything else left for later."""
     return activity_create(plan=plan, data={"title": title.strip(), "scheduled_date": day})
+
+
+@dataclass(frozen=True)
+class QuickAdded:
+    """What quick-add did: the activity, the place the line named ("" if none) and whether it
+    was found, with the place finder's notice (the geocoder unreachable, say)."""
+
+    activity: PlanActivity
+    place_named: str = ""
+    place: FoundPlace | None = None
+    notice: str | None = None
+
+
+def activity_quick_add_line(*, plan: Plan, line: str, day: Day) -> QuickAdded:
+    """Quick-add from what the traveller typed: "Tile museum, Lisbon" adds "Tile museum" at the
+    place found for it (name, address, coordinates, and its zone when not the plan's).
+
+    A place that cannot be found leaves the whole line as the title, with nothing else set;
+    the caller tells the traveller (docs/places.md, "Quick-add").
+    """
+    title, where = place_lookup.split_title(line)
+    if not where:
+        return QuickAdded(activity=activity_quick_add(plan=plan, title=line, day=day))
+    answer = place_lookup.find_place(what=title, where=where)
+    place = answer.place
+    if place is None:
+        activity = activity_quick_add(plan=plan, title=line, day=day)
+    else:
+        activity = activity_create(
+            plan=plan,
+            data={
+                "title": title,
+                "scheduled_date": day,
+                "location_name": place.name[:200],
+                "address": place.address,
+                "latitude": _coordinate(place.latitude),
+                "longitude": _coordinate(place.longitude),
+                "timezone": "" if place.timezone == plan.timezone else place.timezone,
+            },
+        )
+    return QuickAdded(activity=activity, place_named=where, place=place, notice=answer.notice)
+
+
+def _coordinate(value: float) -> Decimal:
+    """A coordinate as the model stores it (8 decimal places)."""
+    return Decimal(str(value)).quantize(Decimal("0.00000001"))
 
 
 def activity_update(

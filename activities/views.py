@@ -132,15 +132,26 @@ def activity_quick_add(request, plan_pk: int):
         messages.error(request, "Give the activity a name (up to 200 characters) and pick a day.")
         return _back(request, plan, "#itinerary")
     try:
-        activity = services.activity_quick_add(
-            plan=plan, title=form.cleaned_data["title"], day=form.cleaned_data["day"]
+        added = services.activity_quick_add_line(
+            plan=plan, line=form.cleaned_data["title"], day=form.cleaned_data["day"]
         )
     except ValidationError as error:
         _error_message(request, error)
         return _back(request, plan, "#itinerary")
-    messages.success(
-        request, f"Added “{activity.title}” to {day_label(plan, activity.scheduled_date)}."
-    )
+    activity = added.activity
+    day = day_label(plan, activity.scheduled_date)
+    if added.place is not None:
+        messages.success(request, f"Added “{activity.title}” at {activity.address} to {day}.")
+    else:
+        messages.success(request, f"Added “{activity.title}” to {day}.")
+    if added.place_named and added.place is None:
+        messages.warning(
+            request,
+            f"“{added.place_named}” was not found, so the activity has no place yet: "
+            "edit it to search for one or type the address.",
+        )
+    if added.notice:
+        messages.info(request, added.notice)
     return _back(request, plan, f"#activity-{activity.pk}")
 
 

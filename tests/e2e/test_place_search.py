@@ -18,11 +18,10 @@ def no_geocoder(settings):
 
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 800}, PHONE], ids=["wide", "phone"])
 def test_picking_a_found_place_fills_name_address_and_coordinates(
-    live_server, new_context, log_in, trip, viewport, screenshot
+    live_server, page, log_in, trip, viewport, screenshot
 ):
-    context = new_context(viewport=viewport)
-    log_in(context, trip.user)
-    page = context.new_page()
+    page.set_viewport_size(viewport)  # the page `screenshot` takes
+    log_in(page.context, trip.user)
     page.goto(f"{live_server.url}/plans/{trip.pk}/activities/add/")
     search = page.get_by_role("combobox", name="Find a place")
     search.press_sequentially("kyōto")
@@ -38,7 +37,9 @@ def test_picking_a_found_place_fills_name_address_and_coordinates(
     expect(page.get_by_label("Address", exact=True)).to_have_value("Kyoto, Japan")
     expect(page.get_by_label("Latitude")).to_have_value("35.02107")
     expect(page.get_by_label("Longitude")).to_have_value("135.75385")
-    expect(page.get_by_role("status")).to_have_text("Filled in Kyoto, Japan (Asia/Tokyo).")
+    expect(page.get_by_role("status")).to_have_text(
+        "Filled in Kyoto, Japan. Time zone set to Asia/Tokyo (you can change it)."
+    )
     expect(page).to_have_url(f"{live_server.url}/plans/{trip.pk}/activities/add/")
     screenshot(f"place-search-{viewport['width']}", page)
     # The coordinates stay editable.
