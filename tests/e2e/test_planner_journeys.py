@@ -33,6 +33,8 @@ def test_times_are_on_the_destinations_clock(
     live_server, new_context, log_in, traveller, trip, screenshot, size
 ):
     """A Lisbon plan in summer shows "10:00 WEST"; its calendar file names Europe/Lisbon."""
+    traveller.locale = "en-GB"  # a 24-hour clock
+    traveller.save(update_fields=["locale"])
     trip.timezone = "Europe/Lisbon"
     trip.start_date, trip.end_date = dt.date(2030, 6, 1), dt.date(2030, 6, 3)
     trip.save()
