@@ -300,7 +300,9 @@ def activity_update(
             raise ActivityVersionConflict
         history_record(PlanActivity, [activity.pk], reason="activity updated")
         if activity.scheduled_date != old_day:
-            _reorder_locked(plan, {old_day: _day_order(plan, old_day)})
+            _reorder_locked(
+                plan, {old_day: _day_order(plan, old_day)}, reason="day closed up after a move"
+            )
     return _refresh(activity)
 
 

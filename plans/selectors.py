@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -30,7 +29,8 @@ from django.utils.text import smart_split, unescape_string_literal
 
 from accounts.models import User, public_name_of
 from activities.selectors import activity_fingerprint_of
-from plans import permissions
+from plans import changes, permissions
+from plans.changes import PlanChange
 from plans.filters import PlanDashboardFilter, PlanGalleryFilter
 from plans.models import (
     Plan,
@@ -239,20 +239,9 @@ def invitation_get_by_hash(*, token_hash: str) -> PlanInvitation:
 
 # --- history -----------------------------------------------------------------------------------
 
-# Changes made by staff are shown as the team's, not as a named member of staff.
-_MODERATION_REASONS = frozenset({"hidden by moderators", "shown again by moderators"})
-_PLAN_WHAT = {"+": "Plan created", "~": "Plan changed", "-": "Plan deleted"}
-_ACTIVITY_WHAT = {"+": "Activity added", "~": "Activity changed", "-": "Activity removed"}
-
-
-@dataclass(frozen=True)
-class PlanChange:
-    """One line of a plan's "Recent changes": who did what, and when."""
-
-    when: dt.datetime
-    who: str
-    what: str
-    subject: str = ""
+# Rows read per side for each change asked for: one change may be many rows (a planner run,
+# a copied plan), and the bookkeeping rows (plans.changes.HIDDEN_PREFIXES) are read and skipped.
+HISTORY_ROWS_PER_CHANGE = 5
 
 
 def _history_table(model) -> str:
@@ -264,56 +253,79 @@ def _recent_changes_sql() -> str:
     """The latest rows of a plan's history and of its activities' history, merged, with
     their authors: each side cut to the limit through its index, then the newest overall.
     Ties keep the plan's rows first, then the newer row (the order two sorted queries merged
-    by time gave)."""
+    by time gave). For moves, whether the row put the activity on another day than its row
+    before (one index probe, only for those rows)."""
     activity_model = Plan._meta.get_field("activities").related_model
+    activities = _history_table(activity_model)
+    moves = ", ".join(f"'{reason}'" for reason in sorted(changes.MOVES))
     return f"""
         SELECT change.side, change.history_date, change.history_type,
-               change.history_change_reason, change.title,
-               author.display_name, author.name_tag
+               change.history_change_reason, change.title, change.scheduled_date,
+               CASE WHEN change.side = 1 AND change.history_change_reason IN ({moves}) THEN
+                   (SELECT before.scheduled_date IS DISTINCT FROM change.scheduled_date
+                    FROM {activities} AS before
+                    WHERE before.id = change.id
+                      AND (before.history_date, before.history_id)
+                          < (change.history_date, change.history_id)
+                    ORDER BY before.history_date DESC, before.history_id DESC LIMIT 1)
+               END,
+               change.history_user_id, author.display_name, author.name_tag
         FROM (
-            (SELECT history_date, history_id, history_type, history_change_reason,
-                    history_user_id, NULL AS title, 0 AS side
+            (SELECT id, history_date, history_id, history_type, history_change_reason,
+                    history_user_id, NULL AS title, NULL::date AS scheduled_date, 0 AS side
              FROM {_history_table(Plan)} WHERE id = %(plan)s
              ORDER BY history_date DESC, history_id DESC LIMIT %(limit)s)
             UNION ALL
-            (SELECT history_date, history_id, history_type, history_change_reason,
-                    history_user_id, title, 1 AS side
-             FROM {_history_table(activity_model)} WHERE plan_id = %(plan)s
+            (SELECT id, history_date, history_id, history_type, history_change_reason,
+                    history_user_id, title, scheduled_date, 1 AS side
+             FROM {activities} WHERE plan_id = %(plan)s
              ORDER BY history_date DESC, history_id DESC LIMIT %(limit)s)
         ) AS change
         LEFT JOIN {connection.ops.quote_name(User._meta.db_table)} AS author
             ON author.id = change.history_user_id
         ORDER BY change.history_date DESC, change.side, change.history_id DESC
         LIMIT %(limit)s
-    """  # noqa: S608 (table names are the models', quoted)
+    """  # noqa: S608 (table names are the models', quoted; the reasons are constants)
 
 
-def _change(row) -> PlanChange:
-    side, when, kind, reason, title, display_name, name_tag = row
-    reason = reason or ""
-    if reason in _MODERATION_REASONS:
-        who = "Wayfarer moderators"
-    elif name_tag is not None:  # the row has an author (tags are never NULL)
-        who = public_name_of(display_name, name_tag)
-    else:
-        who = "Someone"
-    labels = _ACTIVITY_WHAT if side else _PLAN_WHAT
-    what = reason[:1].upper() + reason[1:] if reason else labels[kind]
-    return PlanChange(when=when, who=who, what=what, subject=title or "")
+def _history_row(row) -> changes.HistoryRow:
+    side, when, kind, reason, title, day, day_changed, author_id, display_name, name_tag = row
+    return changes.HistoryRow(
+        when=when,
+        activity=bool(side),
+        kind=kind,
+        reason=reason or "",
+        title=title or "",
+        day=day,
+        day_changed=bool(day_changed),
+        author_id=author_id,
+        # A row with an author has a name tag (tags are never NULL).
+        author=public_name_of(display_name, name_tag) if name_tag is not None else "Someone",
+    )
 
 
-def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
-    """The latest changes to the plan and its activities, newest first, in one query.
-
-    Reads the one history mechanism (simple-history) that website, API and admin writes all
-    record into, so the owner sees every edit whatever made it. One statement over both history
-    tables, read as tuples, instead of two ORM queries and their history instances.
-    """
+def plan_history_rows(*, plan: Plan, limit: int) -> list[changes.HistoryRow]:
+    """The newest `limit` history rows of the plan and its activities, newest first, in one
+    statement over both history tables, read as tuples rather than history instances."""
     if limit < 1:
         raise ValueError("limit must be at least 1")
     with connection.cursor() as cursor:
         cursor.execute(_recent_changes_sql(), {"plan": plan.pk, "limit": limit})
-        return [_change(row) for row in cursor.fetchall()]
+        return [_history_row(row) for row in cursor.fetchall()]
+
+
+def plan_recent_changes(*, plan: Plan, limit: int = 10) -> list[PlanChange]:
+    """The latest changes to the plan and its activities, newest first, as sentences.
+
+    Reads the one history mechanism (simple-history) that website, API and admin writes all
+    record into, so the owner sees every edit whatever made it; rows one action wrote are one
+    change (plans.changes).
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    window = limit * HISTORY_ROWS_PER_CHANGE
+    rows = plan_history_rows(plan=plan, limit=window)
+    return changes.describe(rows, limit=limit, complete=len(rows) < window)
 
 
 # --- API -------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from plans.models import (
     invitation_token_hash,
 )
 from plans.projection import PUBLIC_ACTIVITY_FIELDS, public_projection
+from plans.samples import SAMPLE_TRIP, SampleTrip
 from plans.tokens import token_new
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
@@ -325,6 +326,41 @@ def share_link_revoke(*, plan: Plan) -> Plan:
     """Turn link sharing off; the link stops working at once."""
     plan.share_token = None
     return _save_fields(plan, {"share_token": None}, reason="share link turned off")
+
+
+SAMPLE_REASON = "copied from a sample plan"
+
+
+@transaction.atomic
+def plan_create_from_sample(
+    *, user, sample: SampleTrip = SAMPLE_TRIP, start_date: dt.date | None = None
+) -> Plan:
+    """A draft plan of the user's own from a built-in sample trip (plans.samples).
+
+    The sample lives in code, not in the database, so a new traveller can copy it on a fresh
+    install; the trip starts a month from today (the traveller's day) unless `start_date` says.
+    """
+    start = start_date or timezone.localdate() + dt.timedelta(days=30)
+    plan = Plan(
+        user=user,
+        title=sample.title,
+        description=sample.description,
+        destination=sample.destination,
+        start_date=start,
+        end_date=start + dt.timedelta(days=sample.days - 1),
+        budget=Decimal(sample.budget),
+        currency=sample.currency,
+        timezone=sample.timezone,
+        plan_data={"notes": sample.notes} if sample.notes else {},
+    )
+    _validate_plan(plan)
+    plan.save()
+    activity_model = plan.activities.model
+    created = activity_model.objects.bulk_create(
+        [activity_model(plan=plan, **row) for row in sample.activity_rows(start)]
+    )
+    history_record(activity_model, [a.pk for a in created], created=True, reason=SAMPLE_REASON)
+    return plan
 
 
 def _copy_title(title: str) -> str:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/", views.dashboard, name="dashboard"),
     path("plans/new/", views.plan_create, name="create"),
+    path("plans/sample/", views.plan_copy_sample, name="copy-sample"),
     path("plans/<int:pk>/", views.plan_detail, name="detail"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="edit"),
     path("plans/<int:pk>/delete/", views.plan_delete, name="delete"),

@@ -28,6 +28,7 @@ from plans.models import Plan, PlanInvitation
 from plans.projection import public_projection
 
 DASHBOARD_PAGE_SIZE = 12
+DASHBOARD_FOLD_FILTERS_BELOW = 6
 GALLERY_PAGE_SIZE = 24
 PENDING_INVITATION_SESSION_KEY = services.PENDING_INVITATION_SESSION_KEY
 
@@ -58,6 +59,7 @@ def dashboard(request):
     """My plans: owned and shared with me, filtered, searched, sorted and paginated."""
     plan_filter = selectors.plan_dashboard(user=request.user, params=request.GET)
     page = _page(request, plan_filter.qs, DASHBOARD_PAGE_SIZE)
+    filtered = any(v for k, v in request.GET.items() if k != "page")
     return render(
         request,
         "plans/dashboard.html",
@@ -65,7 +67,9 @@ def dashboard(request):
             "filter": plan_filter,
             "page_obj": page,
             "plans": page.object_list,
-            "filtered": any(v for k, v in request.GET.items() if k != "page"),
+            "filtered": filtered,
+            # Few plans: the filters fold away (open again once one is in use).
+            "filters_open": filtered or page.paginator.count >= DASHBOARD_FOLD_FILTERS_BELOW,
             "query_string": _query_without_page(request),
         },
     )
@@ -284,6 +288,15 @@ def plan_duplicate(request, pk: int):
     copy = services.plan_duplicate(plan=plan, user=request.user)
     messages.success(request, f"“{copy.title}” is your own draft now. Make it yours.")
     return redirect(copy)
+
+
+@login_required
+@require_POST
+def plan_copy_sample(request):
+    """The empty dashboard's second offer: a sample trip, copied into the traveller's plans."""
+    plan = services.plan_create_from_sample(user=request.user)
+    messages.success(request, f"“{plan.title}” is your own plan now. Change anything you like.")
+    return redirect(plan)
 
 
 @reads_in_autocommit

@@ -134,7 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# After signing in or up (and the name step after sign-up), travellers land on My plans.
+LOGIN_REDIRECT_URL = "plans:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 # Django's database sessions (the session list joins this table), which read a malformed

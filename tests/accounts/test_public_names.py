@@ -117,7 +117,7 @@ def test_a_first_name_from_a_social_login_is_not_shown_unless_chosen(client):
 def test_sign_up_asks_for_the_name_others_see(client):
     response = sign_up(client)
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == reverse("accounts:choose_name") + "?next=%2F"
+    assert response["Location"] == reverse("accounts:choose_name") + "?next=%2Fplans%2F"
 
     page = client.get(response["Location"])
     user = User.objects.get()
@@ -126,10 +126,10 @@ def test_sign_up_asks_for_the_name_others_see(client):
     assert f"“{user.neutral_name}”" in body
 
     response = client.post(
-        reverse("accounts:choose_name"), {"display_name": "  Gus the Wanderer ", "next": "/"}
+        reverse("accounts:choose_name"), {"display_name": "  Gus the Wanderer ", "next": "/plans/"}
     )
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("plans:dashboard")
     user.refresh_from_db()
     assert user.public_name == "Gus the Wanderer"
 
@@ -138,7 +138,7 @@ def test_skipping_the_name_step_keeps_the_neutral_name(client):
     location = sign_up(client)["Location"]
     body = client.get(location).content.decode()
     user = User.objects.get()
-    assert f'<a href="/">Skip for now and stay “{user.neutral_name}”</a>' in body
+    assert f'<a href="/plans/">Skip for now and stay “{user.neutral_name}”</a>' in body
     user.refresh_from_db()
     assert user.display_name == ""
 
@@ -162,7 +162,7 @@ def test_the_name_step_never_sends_the_traveller_off_site(client, gus):
     client.force_login(gus)
     url = reverse("accounts:choose_name")
     response = client.post(url, {"display_name": "", "next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("plans:dashboard")
     assert (
         'href="https://evil.example/"'
         not in client.get(url, {"next": "https://evil.example/"}).content.decode()
@@ -180,9 +180,26 @@ def test_an_email_address_is_refused_as_a_public_name(client, gus):
     assert gus.display_name == ""
 
 
-def test_signing_in_again_does_not_ask_again(client, gus):
+def test_signing_in_again_does_not_ask_again_and_lands_on_my_plans(client, gus):
     response = client.post(reverse("account_login"), {"login": gus.email, "password": PASSWORD})
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("plans:dashboard")
+
+
+def test_signing_in_on_the_way_somewhere_goes_there(client, gus):
+    plan = PlanFactory(user=gus)
+    response = client.post(
+        reverse("account_login") + "?next=" + quote(plan.get_absolute_url(), safe=""),
+        {"login": gus.email, "password": PASSWORD},
+    )
+    assert response["Location"] == plan.get_absolute_url()
+
+
+def test_signing_in_never_goes_off_site(client, gus):
+    response = client.post(
+        reverse("account_login") + "?next=https://evil.example/",
+        {"login": gus.email, "password": PASSWORD},
+    )
+    assert response["Location"] == reverse("plans:dashboard")
 
 
 def test_google_sign_up_asks_for_the_name_too(client, oauth_login):
@@ -215,11 +232,11 @@ def test_the_profile_edits_the_name_and_clearing_it_brings_back_the_neutral_one(
 
 
 @pytest.mark.parametrize("target", ["itinerary", "2030-02-31", "plans"])
-def test_the_name_step_with_a_next_that_is_not_a_path_goes_to_the_landing_page(client, gus, target):
+def test_the_name_step_with_a_next_that_is_not_a_path_goes_to_my_plans(client, gus, target):
     """Regression: a `next` without a leading slash passed url_has_allowed_host_and_scheme
     and redirect() read it as a URL name to reverse: NoReverseMatch, a 500 (the sibling of
     the activity forms' `next`)."""
     client.force_login(gus)
     response = client.post(reverse("accounts:choose_name"), {"display_name": "", "next": target})
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == "/"
+    assert response["Location"] == reverse("plans:dashboard")

@@ -388,3 +388,25 @@ def test_delete_page_offers_reauthentication_with_configured_providers(
     content = client.get("/account/delete/").content.decode()
     assert "Sign in again with Google" in content
     assert "Facebook" not in content
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/account/", "Overview"),
+        ("/account/profile/", "Profile and preferences"),
+        ("/accounts/email/", "Email"),
+        ("/accounts/password/change/", "Password"),
+        ("/account/tokens/", "API tokens"),
+        ("/account/sessions/", "Sessions"),
+        ("/account/delete/", "Delete account"),
+    ],
+)
+def test_the_account_menu_marks_the_current_section_and_only_it(client, verified_user, path, label):
+    client.force_login(verified_user)
+    body = client.get(path).content.decode()
+    nav = body[body.index('aria-label="Account settings"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert nav.count('aria-current="page"') == 1
+    assert f'<a href="{path}" aria-current="page">{label}</a>' in nav
+    assert 'class="is-current"' in body  # the header's account menu says "you are here" too

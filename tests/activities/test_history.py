@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import locales
-from activities import services
+from activities import scheduling, services
 from activities.models import PlanActivity
-from plans import selectors
+from plans import changes, selectors
 from plans import services as plan_services
 from plans.history import history_record
 from plans.models import Plan
@@ -117,8 +117,8 @@ def test_recent_changes_are_the_last_ten_in_one_query(trip, day1, user, django_a
         changes = selectors.plan_recent_changes(plan=trip)
     assert len(changes) == 10
     assert changes == sorted(changes, key=lambda c: c.when, reverse=True)
-    assert changes[0].what == "Activity marked not done"
-    assert changes[0].subject == "Breakfast"
+    assert changes[0].sentence == "Someone marked “Breakfast” not done"
+    assert changes[1].sentence == "Someone marked “Breakfast” done"
 
 
 def test_owner_sees_recent_changes_with_who_and_when_in_their_timezone(client, trip, user, editor):
@@ -142,7 +142,7 @@ def test_owner_sees_recent_changes_with_who_and_when_in_their_timezone(client, t
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     assert "Recent changes" in body
-    assert f"<strong>{editor.public_name}</strong>: Activity updated · “Fado evening”" in body
+    assert f"<strong>{editor.public_name}</strong> changed “Fado evening”" in body
     assert "1 May 2030, 21:00 JST" in body  # 12:00 UTC is 21:00 in Tokyo
 
 
@@ -155,7 +155,7 @@ def test_moderation_shows_as_the_team_not_a_named_moderator(trip, user):
     moderator = UserFactory(is_staff=True, display_name="Mo Derator")
     plan_services.plan_hide(plan=trip, moderator=moderator, reason="Spam")
     latest = selectors.plan_recent_changes(plan=trip)[0]
-    assert (latest.who, latest.what) == ("Wayfarer moderators", "Hidden by moderators")
+    assert latest.sentence == "Wayfarer moderators hid the plan from the public"
 
 
 @pytest.mark.parametrize("locale", ["en", "de-DE"])
@@ -185,8 +185,9 @@ def test_change_times_read_as_the_format_filters_write_them(zone, locale):
 
 
 def _read_through_the_orm(plan, limit: int) -> list[tuple]:
-    """What "Recent changes" lists, read as two ORM queries merged by time (plan rows first
-    on a tie): who, what, about what and when."""
+    """The history rows "Recent changes" reads, as two ORM queries merged by time (plan rows
+    first on a tie): when, which side, kind, reason, title, day, whether a move changed the
+    day, and the author's public name."""
     newest = ("-history_date", "-history_id")
     plan_rows = Plan.history.filter(id=plan.pk).select_related("history_user").order_by(*newest)
     activity_rows = (
@@ -194,24 +195,40 @@ def _read_through_the_orm(plan, limit: int) -> list[tuple]:
         .select_related("history_user")
         .order_by(*newest)
     )
-    rows = [(row, None) for row in plan_rows[:limit]]
-    rows += [(row, row.title) for row in activity_rows[:limit]]
+    rows = [(row, False) for row in plan_rows[:limit]]
+    rows += [(row, True) for row in activity_rows[:limit]]
     rows.sort(key=lambda pair: pair[0].history_date, reverse=True)
-    labels = {
-        None: {"+": "Plan created", "~": "Plan changed", "-": "Plan deleted"},
-        "activity": {"+": "Activity added", "~": "Activity changed", "-": "Activity removed"},
-    }
     expected = []
-    for row, title in rows[:limit]:
+    for row, activity in rows[:limit]:
         reason = row.history_change_reason or ""
-        if reason in {"hidden by moderators", "shown again by moderators"}:
-            who = "Wayfarer moderators"
-        else:
-            who = row.history_user.public_name if row.history_user else "Someone"
-        kind = labels[None if title is None else "activity"][row.history_type]
-        what = reason[:1].upper() + reason[1:] if reason else kind
-        expected.append((row.history_date, who, what, title or ""))
+        day_changed = False
+        if activity and reason in changes.MOVES:
+            before = (
+                PlanActivity.history.filter(id=row.id, history_date__lt=row.history_date)
+                .order_by(*newest)
+                .first()
+            )
+            day_changed = before is not None and before.scheduled_date != row.scheduled_date
+        expected.append(
+            (
+                row.history_date,
+                activity,
+                row.history_type,
+                reason,
+                row.title if activity else "",
+                row.scheduled_date if activity else None,
+                day_changed,
+                row.history_user.public_name if row.history_user else "Someone",
+            )
+        )
     return expected
+
+
+def _rows(plan, limit: int) -> list[tuple]:
+    return [
+        (r.when, r.activity, r.kind, r.reason, r.title, r.day, r.day_changed, r.author)
+        for r in selectors.plan_history_rows(plan=plan, limit=limit)
+    ]
 
 
 def test_recent_changes_read_in_one_statement_are_what_the_orm_reads(trip, day1, user):
@@ -240,14 +257,11 @@ def test_recent_changes_read_in_one_statement_are_what_the_orm_reads(trip, day1,
     activity_histories = PlanActivity.history.filter(plan_id=trip.pk).count()
     assert (plan_histories, activity_histories) == (4, 7)
     for limit in (1, 2, 3, 5, 7, 10, 50):
-        changes = selectors.plan_recent_changes(plan=trip, limit=limit)
-        assert [(c.when, c.who, c.what, c.subject) for c in changes] == _read_through_the_orm(
-            trip, limit
-        ), limit
+        assert _rows(trip, limit) == _read_through_the_orm(trip, limit), limit
 
 
 def test_recent_changes_read_the_newest_rows_through_the_history_indexes(trip, day1):
-    """Among thousands of other plans' history rows, each side reads its ten newest straight
+    """Among thousands of other plans' history rows, each side reads its newest rows straight
     from its (plan, newest first) index, not by sorting or by walking every plan's history
     by date."""
     elsewhere = [trip.pk + 1 + n % 1000 for n in range(10_000)]  # ids of other plans
@@ -273,9 +287,43 @@ def test_recent_changes_read_the_newest_rows_through_the_history_indexes(trip, d
     with connection.cursor() as cursor:
         for table in ("plans_historicalplan", "activities_historicalplanactivity"):
             cursor.execute(f"ANALYZE {table}")
-        cursor.execute("EXPLAIN " + selectors._recent_changes_sql(), {"plan": trip.pk, "limit": 10})
+        cursor.execute("EXPLAIN " + selectors._recent_changes_sql(), {"plan": trip.pk, "limit": 50})
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "plans_history_newest_idx" in plan, plan
     assert "activities_history_newest_idx" in plan, plan
-    changes = selectors.plan_recent_changes(plan=trip)
-    assert [(c.when, c.who, c.what, c.subject) for c in changes] == _read_through_the_orm(trip, 10)
+    assert _rows(trip, 50) == _read_through_the_orm(trip, 50)
+    assert selectors.plan_recent_changes(plan=trip)
+
+
+def test_recent_changes_tell_real_writes_as_sentences(client, trip, day1, user, editor):
+    """A move through the website, a planner run and its undo, each as one sentence naming who
+    did it, with no change reason or batch id on the page."""
+    editor.display_name = "Sam"
+    editor.save()
+    user.display_name = "Alex"
+    user.save()
+    for title in ("Tram 28", "Fado night"):
+        PlanActivityFactory(plan=trip, title=title, scheduled_date=None, start_time=None)
+    client.force_login(editor)
+    dinner = day1[2]
+    client.post(
+        reverse("activities:move-day", kwargs={"plan_pk": trip.pk, "pk": dinner.pk}),
+        {"day": (START + dt.timedelta(days=1)).isoformat()},
+    )
+    applied = scheduling.schedule_apply(plan=trip, user=user)
+    n = applied.changed
+    assert n >= 2  # at least the two waiting for a day
+    scheduling.schedule_undo(plan=trip, user=user)
+
+    sentences = [change.sentence for change in selectors.plan_recent_changes(plan=trip)][:3]
+    assert sentences == [
+        f"Alex undid the planner's changes to {n} activities",
+        f"Alex re-planned {n} activities",
+        "Sam moved “Dinner” to Sunday 2 June",
+    ]
+    client.force_login(user)
+    body = client.get(trip.get_absolute_url()).content.decode()
+    assert f"<strong>Alex</strong> re-planned {n} activities" in body
+    assert "<strong>Sam</strong> moved “Dinner” to Sunday 2 June" in body
+    assert "planner:" not in body.lower()
+    assert str(applied.batch_id) not in body

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from pathlib import Path
 
@@ -56,3 +57,28 @@ def test_the_public_plan_page_shows_no_template_source(client):
     assert plan.title in body
     assert "{#" not in body
     assert "{%" not in body
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
+
+
+def test_every_page_links_the_favicon_app_icons_and_manifest(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+
+    body = client.get("/").content.decode()
+    assert f'<link rel="icon" href="{static("icons/favicon.svg")}" type="image/svg+xml">' in body
+    assert f'<link rel="apple-touch-icon" href="{static("icons/apple-touch-icon.png")}">' in body
+    assert f'<link rel="manifest" href="{static("manifest.webmanifest")}">' in body
+    assert _png_size(Path(finders.find("icons/apple-touch-icon.png"))) == (180, 180)
+    manifest = json.loads(Path(finders.find("manifest.webmanifest")).read_text())
+    assert manifest["name"] == "Wayfarer"
+    for icon in manifest["icons"]:
+        found = Path(finders.find(f"icons/{icon['src'].removeprefix('icons/')}"))
+        if icon["type"] == "image/png":
+            width, height = (int(n) for n in icon["sizes"].split("x"))
+            assert _png_size(found) == (width, height)
+    assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}

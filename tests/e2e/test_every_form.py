@@ -50,6 +50,7 @@ FORMS: dict[str, list[tuple[str, ...]]] = {
         ("plans:share",),  # create
     ],
     "templates/plans/plan_form.html": [("plans:create", "plans:edit")],
+    "templates/plans/dashboard.html": [("plans:copy-sample",)],
     "templates/plans/plan_publish.html": [("plans:publish",)],
     "templates/plans/plan_confirm_delete.html": [("plans:delete",)],
     "templates/plans/members.html": [
@@ -155,6 +156,7 @@ JOURNEYS: dict[str, set[str]] = {
         "account_reset_password",
         "account_reset_password_from_key",
         "accounts:choose_name",
+        "plans:copy-sample",
         "accounts:profile",
         "accounts:tokens",
         "accounts:token_revoke",
@@ -525,6 +527,10 @@ def test_a_traveller_submits_every_account_form(live_server, page, posts, settin
     _click(page, posts, page.get_by_role("button", name="Save name"))
     nia.refresh_from_db()
     assert nia.public_name == "Nia on the road"
+    # Then My plans, empty: copy the sample trip.
+    expect(page).to_have_url(site + "/plans/")
+    _click(page, posts, page.get_by_role("button", name="Copy a sample trip to Lisbon"))
+    expect(page.get_by_role("heading", level=1, name="Three days in Lisbon")).to_be_visible()
     _go(page, posts, site + "/plans/")
     page.get_by_role("group", name=re.compile("Account menu")).click()
     _click(page, posts, page.get_by_role("button", name="Sign out"))

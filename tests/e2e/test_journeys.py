@@ -77,7 +77,7 @@ def test_sign_up_verify_email_and_sign_in(live_server, page, mailoutbox):
     field(page, "Password").fill("a-long-Passphrase-42")
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("group", name=re.compile("Account menu"))).to_be_visible()
-    page.goto(live_server.url + "/plans/")
+    expect(page).to_have_url(live_server.url + "/plans/")  # signing in lands on My plans
     expect(page.get_by_role("heading", name="No plans yet")).to_be_visible()
 
 
@@ -85,7 +85,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     """Journey 2: dates, budget and preferences go in; the plan page and dashboard show them."""
     log_in(context, traveller)
     page.goto(live_server.url + "/plans/")
-    page.get_by_role("link", name="Plan a trip").click()
+    page.get_by_role("link", name="Create a plan").click()
     field(page, "Title").fill("Autumn in Kyoto")
     field(page, "Destination").fill("Kyoto, Japan")
     field(page, "Start date").fill("2030-11-02")

@@ -35,7 +35,7 @@ def test_empty_dashboard_invites_a_first_plan(live_server, page, context, log_in
     log_in(context, traveller)
     page.goto(live_server.url + "/plans/")
     expect(page.get_by_role("heading", name="No plans yet")).to_be_visible()
-    expect(page.get_by_role("link", name="Plan a trip")).to_be_visible()
+    expect(page.get_by_role("link", name="Create a plan")).to_be_visible()
     assert serious_violations(page) == []
 
 

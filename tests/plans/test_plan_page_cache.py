@@ -256,17 +256,18 @@ def test_recent_changes_follow_activity_writes(owner_client, people):
         url,
         lambda: activity_services.activity_quick_add(plan=plan, title="Tram 28", day=day),
     )
-    assert "· “Tram 28”" in _recent_changes(added)
+    assert "</strong> added “Tram 28”" in _recent_changes(added)
     activity = plan.activities.get()
     changed = shows_change(
         owner_client,
         url,
         lambda: activity_services.activity_update(activity=activity, data={"title": "Tram 12"}),
     )
-    assert "· “Tram 12”" in _recent_changes(changed)
+    assert "</strong> changed “Tram 12”" in _recent_changes(changed)
     removed = shows_change(
         owner_client, url, lambda: activity_services.activity_delete(activity=activity)
     )
+    assert "</strong> removed “Tram 12”" in _recent_changes(removed)
     assert _recent_changes(removed).count("“Tram 12”") == 2  # changed, then removed
 
 

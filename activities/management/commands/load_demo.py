@@ -1,4 +1,8 @@
-"""Create a small demo data set (a demo traveller with a couple of plans); safe to run twice."""
+"""Create a small demo data set; safe to run twice.
+
+A demo traveller with a couple of plans of their own, and a few travellers whose sample trips
+(plans.samples) are published in the gallery, so the landing page and /explore/ are not empty.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,18 @@ from django.utils import timezone
 
 from accounts.models import User
 from activities.models import PlanActivity
+from plans import services as plan_services
 from plans.models import Plan
+from plans.samples import DEMO_TRIPS, SampleTrip
 
 DEMO_EMAIL = "demo@wayfarer.local"
 DEMO_PASSWORD = "wayfarer-demo"  # noqa: S105 - a published demo login for local use only
+# Who shared each public demo trip (no password: nobody signs in as them), and when it starts.
+DEMO_AUTHORS = {
+    "Three days in Lisbon": ("demo-rosa", "Rosa", 21),
+    "Kyoto temples and tea": ("demo-kenji", "Kenji", 45),
+    "New York long weekend": ("demo-maya", "Maya", 70),
+}
 
 
 class Command(BaseCommand):
@@ -104,7 +116,35 @@ class Command(BaseCommand):
                 "currency": "JPY",
             },
         )
+        for trip in DEMO_TRIPS:
+            self._public_trip(trip)
         self.stdout.write(self.style.SUCCESS(f"Demo login: {DEMO_EMAIL} / {DEMO_PASSWORD}"))
+
+    def _public_trip(self, trip: SampleTrip) -> Plan:
+        """The sample trip, published and listed by its demo author (once)."""
+        username, name, days_ahead = DEMO_AUTHORS[trip.title]
+        author, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@wayfarer.local",
+                "display_name": name,
+                "timezone": trip.timezone,
+                "preferred_currency": trip.currency,
+            },
+        )
+        if created:
+            author.set_unusable_password()
+            author.save()
+            self._verify_email(author)
+        plan = Plan.objects.filter(user=author, title=trip.title).first()
+        if plan is None:
+            plan = plan_services.plan_create_from_sample(
+                user=author,
+                sample=trip,
+                start_date=timezone.localdate() + dt.timedelta(days=days_ahead),
+            )
+            plan_services.plan_publish(plan=plan, user=author, public=True)
+        return plan
 
     def _verify_email(self, user: User) -> None:
         from allauth.account.models import EmailAddress
