@@ -29,6 +29,8 @@ def trip(user):
 @pytest.fixture
 def quick_add(client, user, trip):
     """Post a quick-add line for the first day; the added activity and the page's messages."""
+    user.locale = "en-GB"  # the day in the message is written "Sat 1 Jun"
+    user.save(update_fields=["locale"])
     client.force_login(user)
 
     def post(line: str) -> tuple[PlanActivity, list[tuple[str, str]]]:
