@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from activities import calendar, services
 from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
 from activities.models import PlanActivity
-from activities.selectors import activity_get_for_plan, itinerary_days
+from activities.selectors import activity_get_for_plan, group_by_day, itinerary_days
 from config.links import next_path
 from config.parsers import parse_json
 from plans import permissions
@@ -49,17 +49,21 @@ def _error_message(request, error: ValidationError) -> None:
 def itinerary(request, pk: int):
     """The printable itinerary: the day-by-day document a traveller carries (docs/print.md).
 
-    Members get their plan with places' contacts and booking references; anyone else (a
-    public plan) gets the plan's public projection, which has neither.
+    Members get their plan with booking references; anyone else (a public plan) gets the
+    plan's public projection, which has none.
     """
     plan = plan_get_for_user(user=request.user, pk=pk, action="view")
-    if permissions.plan_role(request.user, plan) is None:
-        return render(request, "activities/itinerary.html", {"plan": public_projection(plan)})
-    days = [day for day in itinerary_days(plan=plan) if day.total or not day.is_unscheduled]
+    member = permissions.plan_role(request.user, plan) is not None
+    if member:
+        days = itinerary_days(plan=plan)
+    else:
+        plan = public_projection(plan)
+        days = group_by_day(plan, plan.activities)
+    days = [day for day in days if day.total or not day.is_unscheduled]
     if not any(day.total for day in days):
         days = []
     return render(
-        request, "activities/itinerary.html", {"plan": plan, "member": True, "days": days}
+        request, "activities/itinerary.html", {"plan": plan, "member": member, "days": days}
     )
 
 
