@@ -123,7 +123,7 @@ class PlanActivity(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("activities:itinerary", kwargs={"pk": self.plan_id}) + f"#activity-{self.pk}"
+        return reverse("plans:detail", kwargs={"pk": self.plan_id}) + f"#activity-{self.pk}"
 
     def clean(self) -> None:
         """Friendly messages for rules the constraints enforce, plus the trip's date window."""

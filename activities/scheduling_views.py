@@ -25,7 +25,7 @@ _TRUE = {"1", "on", "true", "yes"}
 
 
 def _itinerary_url(plan, batch: uuid.UUID | None = None) -> str:
-    url = reverse("activities:itinerary", kwargs={"pk": plan.pk})
+    url = reverse("plans:detail", kwargs={"pk": plan.pk})
     return f"{url}?undo={batch}#itinerary" if batch else f"{url}#itinerary"
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from activities import calendar, services
 from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
 from activities.models import PlanActivity
-from activities.selectors import activity_get_for_plan
+from activities.selectors import activity_get_for_plan, group_by_day, itinerary_days
 from config.links import next_path
 from config.parsers import parse_json
 from plans import permissions
@@ -28,8 +28,9 @@ from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
 
 def _back(request, plan: Plan, anchor: str = "") -> HttpResponse:
-    """Redirect to where the traveller came from, else the itinerary page."""
-    target = next_path(request) or reverse("activities:itinerary", kwargs={"pk": plan.pk})
+    """Redirect to where the traveller came from, else the plan page (the printable itinerary
+    has no controls to come back to)."""
+    target = next_path(request) or reverse("plans:detail", kwargs={"pk": plan.pk})
     return redirect(f"{target.split('#')[0]}{anchor}")
 
 
@@ -46,17 +47,23 @@ def _error_message(request, error: ValidationError) -> None:
 @login_required
 @require_GET
 def itinerary(request, pk: int):
-    """The itinerary on its own page (handy on a phone); the plan page includes the same part.
+    """The printable itinerary: the day-by-day document a traveller carries (docs/print.md).
 
-    Someone who is not a member (a public plan) gets the plan's public projection.
+    Members get their plan with booking references; anyone else (a public plan) gets the
+    plan's public projection, which has none.
     """
     plan = plan_get_for_user(user=request.user, pk=pk, action="view")
-    if permissions.plan_role(request.user, plan) is None:
-        return render(request, "activities/itinerary.html", {"plan": public_projection(plan)})
+    member = permissions.plan_role(request.user, plan) is not None
+    if member:
+        days = itinerary_days(plan=plan)
+    else:
+        plan = public_projection(plan)
+        days = group_by_day(plan, plan.activities)
+    days = [day for day in days if day.total or not day.is_unscheduled]
+    if not any(day.total for day in days):
+        days = []
     return render(
-        request,
-        "activities/itinerary.html",
-        {"plan": plan, "member": True, "can_edit": permissions.can_edit(request.user, plan)},
+        request, "activities/itinerary.html", {"plan": plan, "member": member, "days": days}
     )
 
 

@@ -47,8 +47,10 @@ def test_a_day_added_out_of_time_order_is_shown_in_time_order_everywhere(
     expected = ["Lunch", "Belem Tower"]
     client.force_login(user)
 
-    page = client.get(reverse("activities:itinerary", kwargs={"pk": trip.pk})).content.decode()
-    # The printed day is this page (print styles only hide controls): the list's order.
+    printed = client.get(reverse("activities:itinerary", kwargs={"pk": trip.pk})).content.decode()
+    assert re.findall(r"<h3>(Lunch|Belem Tower)</h3>", printed) == expected
+
+    page = client.get(trip.get_absolute_url()).content.decode()
     rows = re.findall(r'id="activity-\d+".*?>(Lunch|Belem Tower)<', page, re.S)
     assert [t for t in dict.fromkeys(rows)] == expected
     markers = json.loads(

@@ -53,7 +53,7 @@ def schedule_url(trip):
 def test_itinerary_offers_the_planner_to_editors_only(client, trip, unscheduled, viewer):
     """Owners see Plan my days (with the re-plan option) and Optimise this day; viewers do not."""
     PlanActivityFactory.create_batch(2, plan=trip, scheduled_date=START)
-    page = reverse("activities:itinerary", kwargs={"pk": trip.pk})
+    page = trip.get_absolute_url()
     client.force_login(trip.user)
     html = client.get(page).content.decode()
     assert "Plan my days" in html
