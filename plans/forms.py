@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from plans.documents import plan_data_canonical, plan_notes
-from plans.models import PlanMember, PlanReport
+from plans.models import PlanMember, PlanReport, Visibility
 from plans.timezones import timezone_choices
 
 
@@ -486,6 +486,15 @@ class PublishForm(forms.Form):
         label="List this plan in the public gallery",
         help_text="Anyone can find and read it there. Private notes and booking references "
         "stay hidden.",
+    )
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices,
+        widget=forms.RadioSelect,
+        label="Who can see this plan",
+        error_messages={"required": "Choose who can see this plan."},
     )
 
 

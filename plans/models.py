@@ -37,6 +37,15 @@ class Role(models.TextChoices):
 PUBLIC = Q(is_public=True, status="published", moderation_status="ok")
 
 
+class Visibility(models.TextChoices):
+    """Who can read a plan, as travellers choose it: one control over is_public, status and
+    share_token (plans.services.plan_set_visibility). The labels read the same everywhere."""
+
+    MEMBERS = "members", "Only members"
+    LINK = "link", "Anyone with the link"
+    PUBLIC = "public", "Listed in the public gallery"
+
+
 class PlanQuerySet(models.QuerySet):
     def accessible_to(self, user) -> PlanQuerySet:
         """Plans the user owns or is a member of (what "my plans" and the API list show)."""
@@ -244,6 +253,16 @@ class Plan(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.moderation_status == self.Moderation.HIDDEN
+
+    @property
+    def visibility(self) -> str:
+        """The Visibility state the plan's fields amount to (what the owner chose; a hidden plan
+        keeps it, but moderators' hiding overrides it until lifted)."""
+        if self.is_public and self.status == self.Status.PUBLISHED:
+            return Visibility.PUBLIC
+        if self.share_token:
+            return Visibility.LINK
+        return Visibility.MEMBERS
 
     @property
     def duration_days(self) -> int | None:

@@ -30,6 +30,7 @@ from plans.models import (
     PlanMember,
     PlanReport,
     Role,
+    Visibility,
     invitation_token_hash,
 )
 from plans.projection import PUBLIC_ACTIVITY_FIELDS, public_projection
@@ -326,6 +327,39 @@ def share_link_revoke(*, plan: Plan) -> Plan:
     """Turn link sharing off; the link stops working at once."""
     plan.share_token = None
     return _save_fields(plan, {"share_token": None}, reason="share link turned off")
+
+
+HIDDEN_BY_MODERATORS = (
+    "Our moderators have hidden this plan, so it can only be shown to its members until they "
+    "lift this."
+)
+
+
+@transaction.atomic
+def plan_set_visibility(*, plan: Plan, user, visibility: str) -> Plan:
+    """Set who can read the plan: only members, anyone with the link, or the public gallery.
+
+    One choice for travellers over three fields: the gallery needs the plan published and
+    listed (plan_publish, so listing still needs a verified email address); leaving it puts
+    a published plan back to a draft (an archived plan stays archived); the link state turns
+    the share link on (keeping the current link) and "only members" turns it off. The
+    gallery keeps an existing link working. A plan hidden by moderators can only be made
+    members-only. Choosing the current state writes nothing. The caller checks that `user`
+    may manage the plan.
+    """
+    if visibility not in Visibility.values:
+        raise ValidationError({"visibility": ["Choose who can see this plan."]})
+    if plan.is_hidden and visibility != Visibility.MEMBERS:
+        raise ValidationError({"visibility": [HIDDEN_BY_MODERATORS]})
+    if visibility == plan.visibility:
+        return plan
+    if visibility == Visibility.PUBLIC:
+        return plan_publish(plan=plan, user=user, public=True)
+    if plan.status == Plan.Status.PUBLISHED:
+        plan = plan_unpublish(plan=plan)
+    if visibility == Visibility.LINK:
+        return share_link_enable(plan=plan)
+    return share_link_revoke(plan=plan) if plan.share_token else plan
 
 
 SAMPLE_REASON = "copied from a sample plan"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("plans/<int:pk>/publish/", views.plan_publish, name="publish"),
     path("plans/<int:pk>/unpublish/", views.plan_unpublish, name="unpublish"),
     path("plans/<int:pk>/share/", views.plan_share, name="share"),
+    path("plans/<int:pk>/visibility/", views.plan_visibility, name="visibility"),
     path("plans/<int:pk>/duplicate/", views.plan_duplicate, name="duplicate"),
     path("plans/<int:pk>/members/", invitation_send_limited(views.plan_members), name="members"),
     path(

@@ -23,8 +23,15 @@ from config.transactions import reads_in_autocommit
 from plans import permissions, selectors, services
 from plans.decorators import sign_in_instead_of_404
 from plans.documents import plan_notes
-from plans.forms import InvitationForm, MemberRoleForm, PlanEditor, PublishForm, ReportForm
-from plans.models import Plan, PlanInvitation
+from plans.forms import (
+    InvitationForm,
+    MemberRoleForm,
+    PlanEditor,
+    PublishForm,
+    ReportForm,
+    VisibilityForm,
+)
+from plans.models import Plan, PlanInvitation, Visibility
 from plans.projection import public_projection
 
 DASHBOARD_PAGE_SIZE = 12
@@ -181,12 +188,16 @@ def plan_detail(request, pk: int):
         # Called by the template only when its kept list is out of date (a plan or activity
         # write moves the fragment's key).
         context["recent_changes"] = functools.partial(selectors.plan_recent_changes, plan=plan)
+    # The header names everyone on the trip, so every member reads the co-travellers.
+    sharing = selectors.plan_sharing(plan=plan)
+    context["members"] = sharing.members
     if context["can_manage"]:
-        sharing = selectors.plan_sharing(plan=plan)
-        context["members"] = sharing.members
         context["invitation_count"] = sharing.pending_invitations
+        context["visibility_form"] = VisibilityForm(initial={"visibility": plan.visibility})
         context["share_url"] = (
-            public_url(reverse("plans:shared", args=[plan.share_token])) if plan.share_token else ""
+            public_url(reverse("plans:shared", args=[plan.share_token]))
+            if plan.share_token and not plan.is_hidden
+            else ""
         )
     return render(request, "plans/plan_detail.html", context)
 
@@ -278,6 +289,33 @@ def plan_share(request, pk: int):
     else:
         messages.error(request, "That share action is not available.")
     return redirect(f"{plan.get_absolute_url()}#share")
+
+
+VISIBILITY_CHANGED = {
+    Visibility.MEMBERS: "Only you and your co-travellers can see this plan now.",
+    Visibility.LINK: "Anyone with the link can see this plan now. Copy the link below.",
+    Visibility.PUBLIC: "This plan is listed in the public gallery now.",
+}
+
+
+@login_required
+@require_POST
+def plan_visibility(request, pk: int):
+    """The one visibility control: only members, anyone with the link, or the gallery."""
+    plan = selectors.plan_get_for_user(user=request.user, pk=pk, action="manage")
+    form = VisibilityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_set_visibility(
+                plan=plan, user=request.user, visibility=form.cleaned_data["visibility"]
+            )
+        except ValidationError as error:
+            messages.error(request, f"Visibility not changed: {_error_text(error)}")
+        else:
+            messages.success(request, VISIBILITY_CHANGED[plan.visibility])
+    else:
+        messages.error(request, "Visibility not changed: choose who can see this plan.")
+    return redirect(f"{plan.get_absolute_url()}#visibility")
 
 
 @login_required

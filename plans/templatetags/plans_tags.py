@@ -30,6 +30,13 @@ def labels(values) -> str:
 
 
 @register.filter
+def initials(name) -> str:
+    """`Sam Rivera` -> `SR`: a traveller's avatar where no picture is kept."""
+    words = [word for word in str(name).split() if word[:1].isalnum()]
+    return "".join(word[0] for word in words[:2]).upper() or "?"
+
+
+@register.filter
 def minutes(value) -> str:
     """A duration in minutes as travellers say it: 45 min, 2 h, 1 h 30 min."""
     if isinstance(value, bool) or not isinstance(value, int):

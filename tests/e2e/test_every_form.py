@@ -40,14 +40,12 @@ ROOT = Path(__file__).resolve().parents[2]
 FORMS: dict[str, list[tuple[str, ...]]] = {
     "templates/base.html": [("account_logout",)],
     "templates/plans/plan_detail.html": [
-        ("plans:unarchive",),
-        ("plans:unpublish",),
-        ("plans:archive",),
+        ("plans:visibility",),
+        ("plans:share",),  # replace the link
         ("plans:duplicate",),
         ("plans:leave",),
-        ("plans:share",),  # new link
-        ("plans:share",),  # turn off
-        ("plans:share",),  # create
+        ("plans:unarchive",),
+        ("plans:archive",),
     ],
     "templates/plans/plan_form.html": [("plans:create", "plans:edit")],
     "templates/plans/dashboard.html": [("plans:copy-sample",)],
@@ -113,7 +111,7 @@ JOURNEYS: dict[str, set[str]] = {
         "plans:create",
         "plans:edit",
         "plans:publish",
-        "plans:unpublish",
+        "plans:visibility",
         "plans:archive",
         "plans:unarchive",
         "plans:duplicate",
@@ -319,14 +317,17 @@ def test_the_owner_submits_every_plan_and_activity_form(
     _click(page, posts, page.get_by_role("button", name="Save changes"))
     expect(page.get_by_role("heading", level=1, name="Long weekend in Porto")).to_be_visible()
 
-    # Publish, back to draft, archive, restore, duplicate, delete the copy.
-    _click(page, posts, page.get_by_role("link", name="Publish"))
+    # The old publish page (kept for bookmarks), then the one visibility control: back to
+    # members only; archive, restore, duplicate, delete the copy.
+    _go(page, posts, site + f"/plans/{porto.pk}/publish/")
     field(page, "List this plan in the public gallery").check()
     _click(page, posts, page.get_by_role("button", name="Publish"))
     expect(_message(page)).to_contain_text("Published and listed in the public gallery.")
-    _click(page, posts, page.get_by_role("button", name="Back to draft"))
+    page.get_by_label("Only members").check()
+    _click(page, posts, page.get_by_role("button", name="Save who can see it"))
     porto.refresh_from_db()
     assert porto.status == Plan.Status.DRAFT
+    assert not porto.is_public
     _click(page, posts, page.get_by_role("button", name="Archive"))
     expect(page.get_by_role("button", name="Restore from archive")).to_be_visible()
     _click(page, posts, page.get_by_role("button", name="Restore from archive"))
@@ -337,14 +338,16 @@ def test_the_owner_submits_every_plan_and_activity_form(
     _click(page, posts, page.get_by_role("button", name="Yes, delete this plan"))
     assert not Plan.objects.filter(pk=copy.pk).exists()
 
-    # The share link: create, replace, turn off.
+    # The share link: anyone with the link, a new link, only members again.
     _go(page, posts, site + trip.get_absolute_url())
-    _click(page, posts, page.get_by_role("button", name="Create a share link"))
+    page.get_by_label("Anyone with the link").check()
+    _click(page, posts, page.get_by_role("button", name="Save who can see it"))
     first = Plan.objects.get(pk=trip.pk).share_token
     assert first
-    _click(page, posts, page.get_by_role("button", name="New link"))
+    _click(page, posts, page.get_by_role("button", name="Replace with a new link"))
     assert Plan.objects.get(pk=trip.pk).share_token not in (None, first)
-    _click(page, posts, page.get_by_role("button", name="Turn off"))
+    page.get_by_label("Only members").check()
+    _click(page, posts, page.get_by_role("button", name="Save who can see it"))
     assert Plan.objects.get(pk=trip.pk).share_token is None
 
     # Activities: import, quick add, add, complete, move, delay, edit, delete.

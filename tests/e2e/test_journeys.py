@@ -185,8 +185,9 @@ def test_share_link_opens_read_only_for_a_stranger_with_calendar(
     """Journey 4: the owner turns the link on; a signed-out browser reads it and gets the .ics."""
     log_in(context, trip.user)
     page.goto(live_server.url + trip.get_absolute_url())
-    page.get_by_role("button", name="Create a share link").click()
-    share_url = page.get_by_role("textbox", name="Link").input_value()
+    page.get_by_label("Anyone with the link").check()
+    page.get_by_role("button", name="Save who can see it").click()
+    share_url = page.get_by_role("textbox", name="The link").input_value()
     assert share_url.startswith(live_server.url + "/s/")
 
     stranger = new_context().new_page()

@@ -31,6 +31,7 @@ MATRIX = {
     "edit": ("get", "plans:edit", [200, 200, 403, 404, LOGIN]),
     "delete": ("get", "plans:delete", [200, 403, 403, 404, LOGIN]),
     "share": ("post", "plans:share", [302, 403, 403, 404, LOGIN]),
+    "visibility": ("post", "plans:visibility", [302, 403, 403, 404, LOGIN]),
     "members": ("get", "plans:members", [200, 403, 403, 404, LOGIN]),
 }
 CASES = [
@@ -53,14 +54,15 @@ def test_role_matrix(client, people, action, role, expected):
     method, name, _ = MATRIX[action]
     plan = people["plan"]
     url = reverse(name, args=[plan.pk])
-    response = getattr(_client_for(client, people[role]), method)(url, {"action": "enable"})
+    data = {"action": "enable", "visibility": "link"}
+    response = getattr(_client_for(client, people[role]), method)(url, data)
     if expected == LOGIN:
         assert response.status_code == HTTPStatus.FOUND
         assert response.url.startswith(reverse("account_login"))
     else:
         assert response.status_code == expected
     shared = Plan.objects.get(pk=plan.pk).share_token is not None
-    assert shared == (action == "share" and role == "owner")
+    assert shared == (action in ("share", "visibility") and role == "owner")
 
 
 @pytest.mark.parametrize("role", ["editor", "viewer", "stranger"])
