@@ -164,7 +164,7 @@
         day.hidden = phone.matches && day.dataset.day !== key;
         if (day.dataset.day === key) {
           var details = day.querySelector("details.day-details");
-          if (details && phone.matches) { details.open = true; }
+          if (details && phone.matches && focus) { details.open = true; }
         }
       });
       links.forEach(function (link) {
@@ -210,6 +210,22 @@
     if (target && phone.matches) { target.scrollIntoView(); }
     var onChange = function () { select(current, false); };
     if (phone.addEventListener) { phone.addEventListener("change", onChange); } else { phone.addListener(onChange); }
+  }
+
+  /* "Add to this day": a place picked in the inline search goes after the name typed
+     ("Tile museum" + "Lisbon, Portugal"), which quick-add splits at the first comma. */
+  function initDayAdd() {
+    document.querySelectorAll(".day-add-form input[name=title]").forEach(function (input) {
+      var typed = "";
+      input.addEventListener("input", function (event) {
+        if (event.isTrusted) { typed = input.value; }
+      });
+      input.addEventListener("change", function (event) {
+        if (event.isTrusted || !typed || typed.indexOf(",") !== -1 || input.value === typed) { return; }
+        input.value = typed.trim() + ", " + input.value;
+        typed = input.value;
+      });
+    });
   }
 
   function csrfToken(section) {
@@ -290,6 +306,7 @@
   function init() {
     initPrint();
     initDays();
+    initDayAdd();
     initMap();
     initDragAndDrop();
   }
