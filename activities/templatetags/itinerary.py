@@ -146,10 +146,10 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     so it is kept in the `itinerary` cache under a key naming everything the section reads:
     the plan at its `updated_at` (a trigger moves it on every write to the plan), its
     activities' digest, what the viewer may do (`can_edit` is the only permission it reads),
-    the share link it was opened by, the page's path (the forms' `next` and the planner's
-    undo), the language, the format locale and the time zone. A settings change empties the
-    cache. Entries are per process, bounded in number and size, and expire, so they never
-    pile up.
+    the share link it was opened by, the page's path with its query (the forms' `next`, the
+    planner's undo and the notice of the last move or tick, `activity_notice`), the
+    language, the format locale and the time zone. A settings change empties the cache.
+    Entries are per process, bounded in number and size, and expire, so they never pile up.
 
     The section holds forms, and each viewer must get their own CSRF token in them. So it is
     kept as the HTML between the places where the token goes: rendered once with a one-off

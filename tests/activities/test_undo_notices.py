@@ -133,3 +133,23 @@ def test_each_day_is_a_section_with_its_totals_and_its_own_add_form(client, user
     empty = html.split(f'id="day-{DAY2.isoformat()}"', 1)[1].split("</section>", 1)[0]
     assert "Nothing planned yet: add a place below or let the planner fill this day." in empty
     assert f'href="#day-{DAY2.isoformat()}"' in html  # the jump list
+
+
+def test_free_time_between_timed_activities_is_shown(client, user, trip):
+    PlanActivityFactory(
+        plan=trip,
+        title="Castle",
+        scheduled_date=START,
+        start_time=dt.time(10),
+        end_time=dt.time(11, 30),
+        order_index=0,
+    )
+    PlanActivityFactory(
+        plan=trip, title="Lunch", scheduled_date=START, start_time=dt.time(13), order_index=1
+    )
+    PlanActivityFactory(
+        plan=trip, title="Tram", scheduled_date=START, start_time=dt.time(13, 10), order_index=2
+    )
+    client.force_login(user)
+    html = client.get(trip.get_absolute_url()).content.decode()
+    assert re.findall(r'<li class="activity-gap"[^>]*>([^<]*)</li>', html) == ["1 h 30 min free"]

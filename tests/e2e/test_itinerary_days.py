@@ -124,6 +124,7 @@ def test_add_to_a_day_with_the_inline_place_search(plan_page, trip, size, screen
     _show_day(page, size, 3)
     day = _day(page, 3)
     expect(day).to_contain_text("Nothing planned yet: add a place below or let the planner")
+    day.get_by_text("Add to this day").click()
     day.get_by_role("textbox", name="What or where").fill("Tile museum")
     day.get_by_role("combobox", name="Find the place").press_sequentially("lisbon")
     day.get_by_role("option", name="Lisbon, Portugal").click(timeout=FIRST_SEARCH_MS)
