@@ -152,6 +152,25 @@
       });
     });
 
+    // Printing shows every day, open: the printed itinerary is the whole trip.
+    var before = [];
+    window.addEventListener("beforeprint", function () {
+      before = days.map(function (day) {
+        var details = day.querySelector("details.day-details");
+        var state = { day: day, hidden: day.hidden, details: details, open: details && details.open };
+        day.hidden = false;
+        if (details) { details.open = true; }
+        return state;
+      });
+    });
+    window.addEventListener("afterprint", function () {
+      before.forEach(function (state) {
+        state.day.hidden = state.hidden;
+        if (state.details) { state.details.open = state.open; }
+      });
+      before = [];
+    });
+
     var nav = section.querySelector(".day-switcher");
     if (!nav || !window.matchMedia) { return; }
     var links = Array.prototype.slice.call(nav.querySelectorAll("[data-day-link]"));
