@@ -189,6 +189,8 @@
       links.forEach(function (link) {
         if (link.dataset.dayLink === key && phone.matches) {
           link.setAttribute("aria-current", "true");
+          var row = link.closest("ul");
+          if (row) { row.scrollLeft = Math.max(0, link.offsetLeft - row.offsetLeft - 16); }
         } else {
           link.removeAttribute("aria-current");
         }
