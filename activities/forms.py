@@ -54,6 +54,12 @@ class DayChoiceForm(forms.Form):
     day = DayField(required=False, label="Day")
 
 
+class MoveToDayForm(DayChoiceForm):
+    """A day, and where in it (0 first; empty: by the activity's time), as Undo posts it."""
+
+    position = forms.IntegerField(required=False, min_value=0, max_value=10_000)
+
+
 class ActivityForm(forms.ModelForm):
     """All fields of an activity, with the common `metadata` parts as plain fields."""
 

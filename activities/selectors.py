@@ -31,6 +31,7 @@ class DayGroup:
     date: dt.date | None
     number: int | None = None  # "Day 3"; None for unscheduled or outside the trip
     activities: list[PlanActivity] = field(default_factory=list)
+    mapped: bool = False  # has an activity with a pin on the map (set by the itinerary tags)
 
     @property
     def key(self) -> str:
@@ -97,6 +98,18 @@ SELECT md5(coalesce(string_agg(
 FROM plan_activities AS digested WHERE digested.plan_id = {plan}
 """
 _FINGERPRINT_SQL = _DIGEST.format(plan="%s")
+
+
+def activity_day_position(*, activity: PlanActivity) -> int:
+    """Where the activity stands in its day (0 first), so a move can be undone to that place."""
+    order = list(
+        PlanActivity.objects.filter(
+            plan_id=activity.plan_id, scheduled_date=activity.scheduled_date
+        )
+        .order_by(*day_order())
+        .values_list("pk", flat=True)
+    )
+    return order.index(activity.pk) if activity.pk in order else len(order)
 
 
 def activity_fingerprint(*, plan: Plan) -> str:

@@ -5,6 +5,7 @@ redirects back to where the traveller was (the plan page or the itinerary page).
 from __future__ import annotations
 
 from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +16,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from activities import calendar, services
-from activities.forms import ActivityForm, DayChoiceForm, DayField, QuickAddForm, day_label
+from activities.forms import (
+    ActivityForm,
+    DayChoiceForm,
+    DayField,
+    MoveToDayForm,
+    QuickAddForm,
+    day_label,
+)
 from activities.models import PlanActivity
-from activities.selectors import activity_get_for_plan, group_by_day, itinerary_days
+from activities.selectors import (
+    activity_day_position,
+    activity_get_for_plan,
+    group_by_day,
+    itinerary_days,
+)
 from config.links import next_path
 from config.parsers import parse_json
 from plans import permissions
@@ -26,12 +39,26 @@ from plans.models import Plan
 from plans.projection import public_projection
 from plans.selectors import plan_get_by_share_token, plan_get_for_user
 
+# The query parameters that tell the itinerary what an action changed (its notice with Undo,
+# activities.templatetags.itinerary.activity_notice); dropped from `next` before new ones.
+NOTICE_PARAMS = ("changed", "change", "from", "at")
 
-def _back(request, plan: Plan, anchor: str = "") -> HttpResponse:
+
+def _back(request, plan: Plan, anchor: str = "", notice: dict | None = None) -> HttpResponse:
     """Redirect to where the traveller came from, else the plan page (the printable itinerary
-    has no controls to come back to)."""
+    has no controls to come back to).
+
+    With `notice`, the itinerary shows what changed beside the activity, with an Undo.
+    """
     target = next_path(request) or reverse("plans:detail", kwargs={"pk": plan.pk})
-    return redirect(f"{target.split('#')[0]}{anchor}")
+    path, _, query = target.split("#")[0].partition("?")
+    kept = [
+        (name, value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+        if name not in NOTICE_PARAMS
+    ]
+    kept += list((notice or {}).items())
+    return redirect(f"{path}{'?' + urlencode(kept) if kept else ''}{anchor}")
 
 
 def _editable(request, plan_pk: int, pk: int | None = None):
@@ -120,9 +147,10 @@ def activity_edit(request, plan_pk: int, pk: int):
 def activity_delete(request, plan_pk: int, pk: int):
     plan, activity = _editable(request, plan_pk, pk)
     if request.method == "POST":
+        day = activity.scheduled_date.isoformat() if activity.scheduled_date else "unscheduled"
         services.activity_delete(activity=activity)
         messages.success(request, f"Deleted “{activity.title}”.")
-        return _back(request, plan, "#itinerary")
+        return _back(request, plan, f"#day-{day}")
     return render(
         request,
         "activities/activity_confirm_delete.html",
@@ -170,42 +198,61 @@ def activity_move_step(request, plan_pk: int, pk: int):
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction", ""))
     if offset is None:
         messages.error(request, "Choose whether to move the activity up or down.")
-    else:
-        try:
-            services.activity_move_step(activity=activity, offset=offset)
-        except ValidationError as error:
-            _error_message(request, error)
-    return _back(request, plan, f"#activity-{activity.pk}")
-
-
-def _send_to_day(request, plan_pk: int, pk: int, *, service, verb: str):
-    """Move (or delay) an activity to the posted trip day, with one message either way."""
-    plan, activity = _editable(request, plan_pk, pk)
-    form = DayChoiceForm(request.POST)
-    if form.is_valid():
-        try:
-            activity = service(activity=activity, day=form.cleaned_data["day"])
-        except ValidationError as error:
-            _error_message(request, error)
-        else:
-            label = day_label(plan, activity.scheduled_date)
-            messages.success(request, f"{verb} “{activity.title}” to {label}.")
-    else:
-        messages.error(request, "Choose one of the trip's days.")
-    return _back(request, plan, f"#activity-{activity.pk}")
+        return _back(request, plan, f"#activity-{activity.pk}")
+    try:
+        services.activity_move_step(activity=activity, offset=offset)
+    except ValidationError as error:
+        _error_message(request, error)
+        return _back(request, plan, f"#activity-{activity.pk}")
+    notice = {"changed": activity.pk, "change": request.POST["direction"]}
+    return _back(request, plan, f"#activity-{activity.pk}", notice)
 
 
 @login_required
 @require_POST
 def activity_move_day(request, plan_pk: int, pk: int):
-    return _send_to_day(request, plan_pk, pk, service=services.activity_move, verb="Moved")
+    """Move to the posted day (at `position`, else by its time); the itinerary then says so
+    beside the activity, with an Undo that moves it back where it was."""
+    plan, activity = _editable(request, plan_pk, pk)
+    form = MoveToDayForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the trip's days.")
+        return _back(request, plan, f"#activity-{activity.pk}")
+    was_on = activity.scheduled_date
+    was_at = activity_day_position(activity=activity)
+    try:
+        activity = services.activity_move(
+            activity=activity, day=form.cleaned_data["day"], position=form.cleaned_data["position"]
+        )
+    except ValidationError as error:
+        _error_message(request, error)
+        return _back(request, plan, f"#activity-{activity.pk}")
+    notice = {
+        "changed": activity.pk,
+        "change": "moved",
+        "from": was_on.isoformat() if was_on else "unscheduled",
+        "at": was_at,
+    }
+    return _back(request, plan, f"#activity-{activity.pk}", notice)
 
 
 @login_required
 @require_POST
 def activity_delay(request, plan_pk: int, pk: int):
     """Like moving, but the activity remembers the day it was first planned for."""
-    return _send_to_day(request, plan_pk, pk, service=services.activity_delay, verb="Delayed")
+    plan, activity = _editable(request, plan_pk, pk)
+    form = DayChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            activity = services.activity_delay(activity=activity, day=form.cleaned_data["day"])
+        except ValidationError as error:
+            _error_message(request, error)
+        else:
+            label = day_label(plan, activity.scheduled_date)
+            messages.success(request, f"Delayed “{activity.title}” to {label}.")
+    else:
+        messages.error(request, "Choose one of the trip's days.")
+    return _back(request, plan, f"#activity-{activity.pk}")
 
 
 @login_required
@@ -214,7 +261,8 @@ def activity_complete(request, plan_pk: int, pk: int):
     plan, activity = _editable(request, plan_pk, pk)
     completed = request.POST.get("completed") == "1"
     services.activity_set_completed(activity=activity, completed=completed)
-    return _back(request, plan, f"#activity-{activity.pk}")
+    notice = {"changed": activity.pk, "change": "done" if completed else "not-done"}
+    return _back(request, plan, f"#activity-{activity.pk}", notice)
 
 
 @login_required

@@ -75,6 +75,10 @@ class Itinerary:
         return sum(day.total for day in self.days)
 
     @property
+    def legend(self) -> list[dict]:
+        return map_legend(self.days)
+
+    @property
     def completed(self) -> int:
         return sum(day.completed for day in self.days)
 
@@ -142,10 +146,10 @@ def plan_itinerary(context, plan, can_edit=False, share_token="") -> SafeString:
     so it is kept in the `itinerary` cache under a key naming everything the section reads:
     the plan at its `updated_at` (a trigger moves it on every write to the plan), its
     activities' digest, what the viewer may do (`can_edit` is the only permission it reads),
-    the share link it was opened by, the page's path (the forms' `next` and the planner's
-    undo), the language, the format locale and the time zone. A settings change empties the
-    cache. Entries are per process, bounded in number and size, and expire, so they never
-    pile up.
+    the share link it was opened by, the page's path with its query (the forms' `next`, the
+    planner's undo and the notice of the last move or tick, `activity_notice`), the
+    language, the format locale and the time zone. A settings change empties the cache.
+    Entries are per process, bounded in number and size, and expire, so they never pile up.
 
     The section holds forms, and each viewer must get their own CSRF token in them. So it is
     kept as the HTML between the places where the token goes: rendered once with a one-off
@@ -239,17 +243,51 @@ def itinerary_for(plan) -> Itinerary:
     )
 
 
+# Pin colours by day number (Day 1 the first, repeating after seven); grey for activities
+# without a trip day. Each has at least 4.5:1 contrast with the pins' white numbers.
+DAY_COLOURS = ("#0b5c8a", "#b42318", "#1e6b3a", "#8a5300", "#6941c6", "#c11574", "#0e7090")
+NO_DAY_COLOUR = "#4b5563"
+
+
+def day_colour(number: int | None) -> str:
+    return DAY_COLOURS[(number - 1) % len(DAY_COLOURS)] if number else NO_DAY_COLOUR
+
+
 def _marker(activity, position: int, day: DayGroup) -> dict:
     """The map's pin for an activity with coordinates (a row or its public projection)."""
+    day.mapped = True
     return {
         "lat": float(activity.latitude),
         "lng": float(activity.longitude),
         "number": position,
         "day": day.number or 0,
+        "dayKey": day.key,
         "dayLabel": f"Day {day.number}" if day.number else "",
+        "colour": day_colour(day.number),
         "title": activity.title,
         "id": activity.id,
     }
+
+
+def map_legend(days: list[DayGroup]) -> list[dict]:
+    """One entry per day with pins on the map: its name and its pins' colour."""
+    return [
+        {
+            "key": day.key,
+            "label": day_label_short(day),
+            "colour": day_colour(day.number),
+        }
+        for day in days
+        if day.mapped
+    ]
+
+
+def day_label_short(day: DayGroup) -> str:
+    if day.is_unscheduled:
+        return "Unscheduled"
+    if day.number:
+        return f"Day {day.number} · {format_date(day.date, 'weekday')}"
+    return format_date(day.date, "weekday")
 
 
 @dataclass
@@ -266,6 +304,10 @@ class PublicItinerary:
     @property
     def total(self) -> int:
         return sum(day.total for day in self.days)
+
+    @property
+    def legend(self) -> list[dict]:
+        return map_legend(self.days)
 
 
 PUBLIC_ITINERARY_TEMPLATE = "activities/_public_itinerary.html"
@@ -384,6 +426,8 @@ def _activity_row(activity, day, page: _RowPage) -> str:
             f'{page.csrf_input}<input type="hidden" name="next" value="{page.next}"></form>'
         )
     parts.append('\n<div class="activity-main">\n')
+    if page.can_edit:
+        parts.append('<span class="drag-handle" aria-hidden="true" title="Drag to move">⠿</span>\n')
     if not page.can_edit:
         parts.append(
             f'<span class="check-button" aria-hidden="true">{"✓" if done else ""}</span>\n'
@@ -485,8 +529,112 @@ def _activity_row(activity, day, page: _RowPage) -> str:
     return "".join(parts)
 
 
+@register.simple_tag
+def shown_days(itinerary: Itinerary, can_edit) -> list[DayGroup]:
+    """The days the section lists: those with activities; empty trip days for editors (to add
+    to) and for readers of a plan with activities; "Unscheduled" only when it has some."""
+    return [
+        day
+        for day in itinerary.days
+        if day.total or (not day.is_unscheduled and (can_edit or itinerary.total))
+    ]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the last action changed (from the redirect's query, views.NOTICE_PARAMS), shown in
+    the activity's row with an Undo that posts the reverse action."""
+
+    pk: int
+    text: str
+    route: str  # ACTIVITY_ROUTES key of the undo
+    fields: tuple[tuple[str, str], ...]
+
+
 @register.simple_tag(takes_context=True)
-def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next: str):
+def activity_notice(context, itinerary: Itinerary) -> Notice | None:
+    """The notice for `?changed=<pk>&change=...`, if that activity is in this itinerary.
+
+    Only read for editors' itineraries; the path (with its query) is in the cache key.
+    """
+    request = context.get("request")
+    if request is None or not context.get("can_edit"):
+        return None
+    query = request.GET
+    try:
+        pk = int(query.get("changed", ""))
+    except ValueError:
+        return None
+    found = [(a, d) for d in itinerary.days for a in d.activities if a.pk == pk]
+    if not found:
+        return None
+    activity, day = found[0]
+    title = activity.title
+    change = query.get("change")
+    if change in ("up", "down"):
+        back = "down" if change == "up" else "up"
+        return Notice(pk, f"Moved “{title}” {change}.", "move_step", (("direction", back),))
+    if change in ("done", "not-done"):
+        done = change == "done"
+        text = f"Marked “{title}” as {'done' if done else 'not done'}."
+        return Notice(pk, text, "complete", (("completed", "0" if done else "1"),))
+    if change == "moved":
+        origin, at = query.get("from", ""), query.get("at", "")
+        if not at.isdigit() or origin not in dict(itinerary.day_choices):
+            return None
+        text = f"Moved “{title}” to {day_label_short(day)}."
+        return Notice(pk, text, "move_day", (("day", origin), ("position", at)))
+    return None
+
+
+def _notice_html(notice: Notice, page: _RowPage) -> str:
+    before, after = page.urls[notice.route]
+    hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">', notice.fields)
+    return format_html(
+        '<div class="activity-notice" role="status"><form method="post" action="{}{}{}">'
+        '{}<input type="hidden" name="next" value="{}">{}'
+        '<span>{}</span> <button type="submit" class="button-secondary button-small">Undo'
+        '<span class="visually-hidden"> this change</span></button></form></div>\n',
+        mark_safe(before),  # noqa: S308 (escaped in _activity_url_patterns)
+        notice.pk,
+        mark_safe(after),  # noqa: S308 (escaped in _activity_url_patterns)
+        mark_safe(page.csrf_input),  # noqa: S308 (built with format_html)
+        mark_safe(page.next),  # noqa: S308 (escaped in activity_items)
+        hidden,
+        notice.text,
+    )
+
+
+def _gap(previous, activity) -> str:
+    """ "1 h 30 min free" between two timed activities of a day, when there is a gap."""
+    if not (previous and previous.start_time and activity.start_time):
+        return ""
+    day = dt.date(2000, 1, 1)
+    ends = previous.end_time
+    if ends is None and previous.duration_minutes:
+        ends = (
+            dt.datetime.combine(day, previous.start_time)
+            + dt.timedelta(minutes=previous.duration_minutes)
+        ).time()
+    if ends is None:
+        return ""
+    minutes = int(
+        (
+            dt.datetime.combine(day, activity.start_time) - dt.datetime.combine(day, ends)
+        ).total_seconds()
+        // 60
+    )
+    if minutes < 15:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    free = " ".join(
+        part for part in (f"{hours} h" if hours else "", f"{rest} min" if rest else "") if part
+    )
+    return f'<li class="activity-gap" aria-hidden="true">{free} free</li>\n'
+
+
+@register.simple_tag(takes_context=True)
+def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next: str, notice=None):
     """The <li> of each of the day's activities, in order; controls only for editors."""
     page = _RowPage(
         can_edit=bool(can_edit),
@@ -498,5 +646,13 @@ def activity_items(context, itinerary: Itinerary, day: DayGroup, can_edit, next:
         next=conditional_escape(next),
         next_query=conditional_escape(urlencode(next)),
     )
-    rows = "".join(_activity_row(activity, day, page) for activity in day.activities)
-    return mark_safe(rows)  # noqa: S308 (every value in a row is escaped as it is added)
+    rows = []
+    previous = None
+    for activity in day.activities:
+        rows.append(_gap(previous, activity))
+        row = _activity_row(activity, day, page)
+        if notice and can_edit and notice.pk == activity.pk:
+            row = row.removesuffix("</li>\n") + f"{_notice_html(notice, page)}</li>\n"
+        rows.append(row)
+        previous = activity
+    return mark_safe("".join(rows))  # noqa: S308 (every value in a row is escaped as it is added)

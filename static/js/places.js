@@ -85,7 +85,7 @@
       list.textContent = "";
       places.forEach(function (place, index) {
         var option = document.createElement("li");
-        option.id = "place-search-option-" + index;
+        option.id = input.id + "-option-" + index;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         option.textContent = place.label;

@@ -138,7 +138,9 @@ def test_buttons_do_what_they_say_without_javascript(client, page, trip):
     url, data = page().submit("Mark “Walk” as done")
     response = client.post(url, data)
     assert response.status_code == HTTPStatus.FOUND
-    assert response["Location"] == f"{trip.get_absolute_url()}#activity-{walk.pk}"
+    assert response["Location"] == (
+        f"{trip.get_absolute_url()}?changed={walk.pk}&change=done#activity-{walk.pk}"
+    )
     walk.refresh_from_db()
     assert walk.is_completed
 

@@ -313,7 +313,9 @@ def test_next_pointing_elsewhere_is_ignored(client, trip, day1, user):
     client.force_login(user)
     url = reverse("activities:complete", kwargs={"plan_pk": trip.pk, "pk": day1[0].pk})
     response = client.post(url, {"completed": "1", "next": "https://evil.example/"})
-    assert response["Location"] == f"/plans/{trip.pk}/#activity-{day1[0].pk}"
+    assert response["Location"] == (
+        f"/plans/{trip.pk}/?changed={day1[0].pk}&change=done#activity-{day1[0].pk}"
+    )
 
 
 @pytest.mark.parametrize("target", ["itinerary", "a\x00b", "plans"])
@@ -322,7 +324,9 @@ def test_next_that_is_not_a_path_goes_back_to_the_plan(client, trip, day1, user,
     client.force_login(user)
     url = reverse("activities:complete", kwargs={"plan_pk": trip.pk, "pk": day1[0].pk})
     response = client.post(url, {"completed": "1", "next": target})
-    assert response["Location"] == f"/plans/{trip.pk}/#activity-{day1[0].pk}"
+    assert response["Location"] == (
+        f"/plans/{trip.pk}/?changed={day1[0].pk}&change=done#activity-{day1[0].pk}"
+    )
 
 
 def test_plan_page_itinerary_shows_conflicts_budget_and_map(client, trip, user):

@@ -85,6 +85,9 @@ def test_the_header_and_panels_say_where_when_who_and_what_it_costs(
     # Closed panels open on a tap and work without JavaScript (<details>).
     page.locator("summary").filter(has_text="Calendar and print").click()
     expect(page.get_by_role("link", name="Download calendar file (.ics)")).to_be_visible()
+    expect(page.get_by_role("link", name="Printable itinerary")).to_have_attribute(
+        "href", f"/plans/{trip.pk}/itinerary/"
+    )
     page.locator("summary").filter(has_text="Recent changes").click()
     expect(page.locator("#recent-changes li").last).to_be_visible()
     expect(page.locator("#recent-changes li").last).to_contain_text("created the plan")
