@@ -57,7 +57,7 @@ def test_itinerary_offers_the_planner_to_editors_only(client, trip, unscheduled,
     client.force_login(trip.user)
     html = client.get(page).content.decode()
     assert "Plan my days" in html
-    assert "also re-plan activities already scheduled (not pinned)" in html
+    assert "Also re-plan activities I already placed (times I set stay)" in html
     assert reverse("activities:optimise-day", kwargs={"pk": trip.pk, "day": "2030-06-01"}) in html
     client.force_login(viewer)
     html = client.get(page).content.decode()
