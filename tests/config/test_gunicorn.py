@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from accounts import locales
 from config import gunicorn
 from places import index
 
@@ -18,6 +19,7 @@ def test_the_procfiles_web_line_reads_the_gunicorn_settings():
 
 def test_a_new_worker_builds_the_city_index_in_the_background():
     index._build_city_index.cache_clear()
+    locales.locale_choices.cache_clear()
     gunicorn.post_fork(server=None, worker=None)
     [warm_up] = [t for t in threading.enumerate() if t.name == "city-index-warm-up"]
     assert warm_up.daemon  # never holds up a worker's exit
@@ -26,3 +28,5 @@ def test_a_new_worker_builds_the_city_index_in_the_background():
     # A search afterwards uses the index built, not a new one.
     assert index.city_index() is index._build_city_index()
     assert index.city_index().search("lisbon", limit=1)[0].name == "Lisbon"
+    # And the profile page's locale list.
+    assert locales.locale_choices.cache_info().currsize == 1
