@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.formatting import format_date
 from activities.models import PlanActivity
 from activities.selectors import day_number, trip_days
+from config.forms import CoordinateField, TravellerMessagesMixin
 from plans.timezones import timezone_choices
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -45,7 +46,7 @@ class DayField(forms.CharField):
             raise ValidationError("Choose one of the trip's days.") from None
 
 
-class QuickAddForm(forms.Form):
+class QuickAddForm(TravellerMessagesMixin, forms.Form):
     title = forms.CharField(max_length=200, label="What do you want to do?")
     day = DayField(required=False, label="Day")
 
@@ -54,8 +55,31 @@ class DayChoiceForm(forms.Form):
     day = DayField(required=False, label="Day")
 
 
-class ActivityForm(forms.ModelForm):
-    """All fields of an activity, with the common `metadata` parts as plain fields."""
+class ActivityForm(TravellerMessagesMixin, forms.ModelForm):
+    """All fields of an activity, with the common `metadata` parts as plain fields.
+
+    Name, place, day and time come first; `more_fields` are under "More details".
+    """
+
+    FIRST = (
+        "title",
+        "location_name",
+        "address",
+        "latitude",
+        "longitude",
+        "scheduled_date",
+        "start_time",
+        "end_time",
+    )
+
+    estimated_cost = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, required=False, label="Estimated cost"
+    )
+    actual_cost = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, required=False, label="Actual cost"
+    )
+    latitude = CoordinateField(limit=90, required=False, label="Latitude")
+    longitude = CoordinateField(limit=180, required=False, label="Longitude")
 
     tags = forms.CharField(
         required=False,
@@ -155,6 +179,11 @@ class ActivityForm(forms.ModelForm):
             for weekday, hours in (metadata.get("opening_hours") or {}).items():
                 self.initial[f"hours_{weekday}_open"] = hours.get("open")
                 self.initial[f"hours_{weekday}_close"] = hours.get("close")
+
+    @property
+    def more_has_errors(self) -> bool:
+        """Whether "More details" holds an error, so the page shows it open."""
+        return bool(set(self.errors) - {*self.FIRST, "__all__"}) if self.is_bound else False
 
     def _post_clean(self):
         """Validation of the whole activity belongs to the service, which the view calls."""

@@ -150,9 +150,11 @@ class ErrorEntry:
 def _form_entries(form: forms.BaseForm, prefix: str = "") -> list[ErrorEntry]:
     if not form.is_bound:
         return []
-    fields = [form[name] for name in form.fields]
-    first = next((field for field in fields if not field.is_hidden), None)
-    top = f"#{first.id_for_label}" if first is not None and first.id_for_label else ""
+    # Forms that show some fields first (`FIRST`) list their errors in that order too.
+    first = [name for name in getattr(form, "FIRST", ()) if name in form.fields]
+    fields = [form[name] for name in [*first, *(n for n in form.fields if n not in first)]]
+    visible = next((field for field in fields if not field.is_hidden), None)
+    top = f"#{visible.id_for_label}" if visible is not None and visible.id_for_label else ""
     entries = [ErrorEntry(prefix + str(message), top) for message in form.non_field_errors()]
     for field in fields:
         href = f"#{field.id_for_label}" if field.id_for_label else top

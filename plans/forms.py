@@ -79,12 +79,11 @@ class PlanForm(TravellerMessagesMixin, forms.Form):
     title = forms.CharField(
         max_length=200,
         required=False,
-        label="Name of the plan",
         help_text="Optional: left empty, it is “Trip to” and the destination.",
     )
     destination = forms.CharField(max_length=100, required=False)
-    start_date = forms.DateField(required=False, widget=DateInput, label="First day")
-    end_date = forms.DateField(required=False, widget=DateInput, label="Last day")
+    start_date = forms.DateField(required=False, widget=DateInput)
+    end_date = forms.DateField(required=False, widget=DateInput)
     budget = forms.DecimalField(
         max_digits=10,
         decimal_places=2,

@@ -92,6 +92,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     field(page, "End date").fill("2030-11-08")
     field(page, "Budget").fill("250000")
     field(page, "Currency").fill("jpy")
+    page.get_by_text("More details").click()
     field(page, "Travel style").select_option(label="Cultural")
     field(page, "Number of travellers").fill("2")
     field(page, "Pace").select_option(value="relaxed")
@@ -277,18 +278,26 @@ def test_bad_plan_input_shows_inline_errors_and_keeps_what_was_typed(
     field(page, "Start date").fill("2030-06-10")
     field(page, "End date").fill("2030-06-01")
     field(page, "Budget").fill("-20")
+    page.get_by_text("More details").click()
     field(page, "Travel style").select_option(value="nature")
     page.get_by_role("button", name="Create plan").click()
 
-    expect(page.get_by_role("alert").first).to_contain_text("Some answers need another look")
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "The trip ends before it starts: choose an end date on or after the start date.",
+            "The budget cannot be negative.",
+        ]
+    )
     end_date = field(page, "End date")
     expect(end_date).to_have_attribute("aria-invalid", "true")
-    expect(end_date).to_have_accessible_description(
-        re.compile("End date must be on or after the start date")
-    )
+    expect(end_date).to_have_accessible_description(re.compile("The trip ends before it starts"))
     budget = field(page, "Budget")
     expect(budget).to_have_attribute("aria-invalid", "true")
-    expect(budget).to_have_accessible_description(re.compile("greater than or equal to 0"))
+    expect(budget).to_have_accessible_description(re.compile("cannot be negative"))
+    summary.get_by_role("link", name="The budget cannot be negative.").click()
+    expect(budget).to_be_focused()
 
     expect(field(page, "Title")).to_have_value("Backwards trip")
     expect(field(page, "Destination")).to_have_value("Reykjavík")

@@ -520,9 +520,9 @@ def test_create_page_has_no_json_textarea_and_defaults_currency(client):
         (
             {"title": "x" * 245},
             "title",
-            "Keep the name of the plan to 200 characters (you wrote 245).",
+            "Keep the title to 200 characters (you wrote 245).",
         ),
-        ({"start_date": "next Tuesday"}, "start_date", "Enter the first day as a date, such as"),
+        ({"start_date": "next Tuesday"}, "start_date", "Enter the start date as a date, such as"),
         (
             {"preferences-group_size": "0"},
             "preferences-group_size",
