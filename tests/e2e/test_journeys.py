@@ -92,7 +92,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     field(page, "End date").fill("2030-11-08")
     field(page, "Budget").fill("250000")
     field(page, "Currency").fill("jpy")
-    page.get_by_text("More details").click()
+    page.locator("summary", has_text="More details").click()
     field(page, "Travel style").select_option(label="Cultural")
     field(page, "Number of travellers").fill("2")
     field(page, "Pace").select_option(value="relaxed")
@@ -278,7 +278,7 @@ def test_bad_plan_input_shows_inline_errors_and_keeps_what_was_typed(
     field(page, "Start date").fill("2030-06-10")
     field(page, "End date").fill("2030-06-01")
     field(page, "Budget").fill("-20")
-    page.get_by_text("More details").click()
+    page.locator("summary", has_text="More details").click()
     field(page, "Travel style").select_option(value="nature")
     page.get_by_role("button", name="Create plan").click()
 
