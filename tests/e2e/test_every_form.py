@@ -374,6 +374,7 @@ def test_the_owner_submits_every_plan_and_activity_form(
     assert oceanario.scheduled_date == start + dt.timedelta(days=2)
     assert oceanario.metadata.get("original_date") == start.isoformat()
     _click(page, posts, page.get_by_role("link", name="Edit “Oceanário”"))
+    page.locator("summary", has_text="More details").click()
     field(page, "Estimated cost").fill("25")
     _click(page, posts, page.get_by_role("button", name="Save changes"))
     assert trip.activities.get(title="Oceanário").estimated_cost == Decimal("25")
