@@ -203,7 +203,26 @@ class ActivityForm(TravellerMessagesMixin, forms.ModelForm):
                     f"hours_{weekday}_close" if opens else f"hours_{weekday}_open",
                     "Give both the opening and the closing time, or neither.",
                 )
+        self._add_activity_rule_errors(data)
         return data
+
+    def _add_activity_rule_errors(self, data: dict) -> None:
+        """The activity's own rules (end after start, both coordinates or neither, a day in
+        the trip), checked with the field errors so the summary lists every error at once
+        instead of these after a second send. The service checks them again on save."""
+        probe = PlanActivity(
+            plan=self.instance.plan,
+            **{
+                name: data.get(name)
+                for name in ("scheduled_date", "start_time", "end_time", "latitude", "longitude")
+            },
+        )
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
 
     def activity_data(self) -> dict:
         """Cleaned values for the service, with `metadata` merged over what was there."""

@@ -85,6 +85,28 @@ def test_every_activity_error_at_once_with_more_details_opened(client, plan, use
     assert not PlanActivity.objects.exists()
 
 
+def test_activity_rules_are_listed_with_the_field_errors(client, plan, user):
+    """An end before the start is said in the same summary as a bad latitude, not after."""
+    client.force_login(user)
+    response = client.post(
+        reverse("activities:add", kwargs={"plan_pk": plan.pk}),
+        {
+            "title": "x" * 250,
+            "activity_type": "other",
+            "latitude": "138.7",
+            "longitude": "9.1",
+            "start_time": "15:00",
+            "end_time": "14:00",
+        },
+    )
+    assert summary_links(response.content.decode()) == [
+        ("#id_title", "Keep the title to 200 characters (you wrote 250)."),
+        ("#id_latitude", "Latitude must be between -90 and 90."),
+        ("#id_end_time", "End time must be after the start time."),
+    ]
+    assert not PlanActivity.objects.exists()
+
+
 def test_more_details_stay_folded_without_errors_there(client, plan, user):
     client.force_login(user)
     body = client.get(reverse("activities:add", kwargs={"plan_pk": plan.pk})).content.decode()
