@@ -145,6 +145,7 @@ def test_build_an_itinerary_reorder_move_complete_and_watch_the_budget(
     page.get_by_role("link", name="Add an activity").click()
     field(page, "Title").fill("Francesinha dinner")
     field(page, "Scheduled date").fill((start + dt.timedelta(days=1)).isoformat())
+    page.locator("summary", has_text="More details").click()
     field(page, "Estimated cost").fill("45")
     page.get_by_role("button", name="Add activity").click()
 
@@ -173,6 +174,7 @@ def test_build_an_itinerary_reorder_move_complete_and_watch_the_budget(
     ).to_have_attribute("aria-pressed", "true")
 
     page.get_by_role("link", name="Edit “Francesinha dinner”").click()
+    page.locator("summary", has_text="More details").click()
     field(page, "Actual cost").fill("52.50")
     page.get_by_role("button", name="Save changes").click()
     expect(_budget_value(page, "Spent so far")).to_have_text("€52.50")
