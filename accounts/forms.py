@@ -13,6 +13,7 @@ from accounts import services
 from accounts.locales import locale_choices
 from accounts.models import TokenScope, User
 from accounts.validators import timezone_names, travel_preference_vocabulary
+from config.forms import TravellerMessagesMixin
 
 PREFERENCE_FIELDS = (
     "travel_style",
@@ -85,7 +86,7 @@ def _explain_display_name(form: forms.Form, user: User) -> None:
     )
 
 
-class PublicNameForm(forms.Form):
+class PublicNameForm(TravellerMessagesMixin, forms.Form):
     """The step after sign-up: only the name others see."""
 
     display_name = _display_name_field()
@@ -116,7 +117,7 @@ class SignupForm(forms.Form):
         services.user_update_profile(user=user, timezone=self.cleaned_data["timezone"])
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(TravellerMessagesMixin, forms.Form):
     display_name = _display_name_field()
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
@@ -205,7 +206,7 @@ class ProfileForm(forms.Form):
                 self.add_error(field, message)
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(TravellerMessagesMixin, forms.Form):
     EXPIRY_CHOICES = [
         ("7", "7 days"),
         ("30", "30 days"),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from accounts.formatting import format_date
 from activities.models import PlanActivity
 from activities.selectors import day_number, trip_days
+from config.forms import CoordinateField, TravellerMessagesMixin
 from plans.timezones import timezone_choices
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -45,7 +46,7 @@ class DayField(forms.CharField):
             raise ValidationError("Choose one of the trip's days.") from None
 
 
-class QuickAddForm(forms.Form):
+class QuickAddForm(TravellerMessagesMixin, forms.Form):
     title = forms.CharField(max_length=200, label="What do you want to do?")
     day = DayField(required=False, label="Day")
 
@@ -60,8 +61,31 @@ class MoveToDayForm(DayChoiceForm):
     position = forms.IntegerField(required=False, min_value=0, max_value=10_000)
 
 
-class ActivityForm(forms.ModelForm):
-    """All fields of an activity, with the common `metadata` parts as plain fields."""
+class ActivityForm(TravellerMessagesMixin, forms.ModelForm):
+    """All fields of an activity, with the common `metadata` parts as plain fields.
+
+    Name, place, day and time come first; `more_fields` are under "More details".
+    """
+
+    FIRST = (
+        "title",
+        "location_name",
+        "address",
+        "latitude",
+        "longitude",
+        "scheduled_date",
+        "start_time",
+        "end_time",
+    )
+
+    estimated_cost = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, required=False, label="Estimated cost"
+    )
+    actual_cost = forms.DecimalField(
+        min_value=0, max_digits=10, decimal_places=2, required=False, label="Actual cost"
+    )
+    latitude = CoordinateField(limit=90, required=False, label="Latitude")
+    longitude = CoordinateField(limit=180, required=False, label="Longitude")
 
     tags = forms.CharField(
         required=False,
@@ -162,6 +186,11 @@ class ActivityForm(forms.ModelForm):
                 self.initial[f"hours_{weekday}_open"] = hours.get("open")
                 self.initial[f"hours_{weekday}_close"] = hours.get("close")
 
+    @property
+    def more_has_errors(self) -> bool:
+        """Whether "More details" holds an error, so the page shows it open."""
+        return bool(set(self.errors) - {*self.FIRST, "__all__"}) if self.is_bound else False
+
     def _post_clean(self):
         """Validation of the whole activity belongs to the service, which the view calls."""
 
@@ -180,7 +209,26 @@ class ActivityForm(forms.ModelForm):
                     f"hours_{weekday}_close" if opens else f"hours_{weekday}_open",
                     "Give both the opening and the closing time, or neither.",
                 )
+        self._add_activity_rule_errors(data)
         return data
+
+    def _add_activity_rule_errors(self, data: dict) -> None:
+        """The activity's own rules (end after start, both coordinates or neither, a day in
+        the trip), checked with the field errors so the summary lists every error at once
+        instead of these after a second send. The service checks them again on save."""
+        probe = PlanActivity(
+            plan=self.instance.plan,
+            **{
+                name: data.get(name)
+                for name in ("scheduled_date", "start_time", "end_time", "latitude", "longitude")
+            },
+        )
+        try:
+            probe.clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
 
     def activity_data(self) -> dict:
         """Cleaned values for the service, with `metadata` merged over what was there."""

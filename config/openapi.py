@@ -33,7 +33,9 @@ VALIDATION_ERROR = OpenApiResponse(
         OpenApiExample(
             "Field errors",
             value={
-                "end_date": ["End date must be on or after the start date."],
+                "end_date": [
+                    "The trip ends before it starts: choose an end date on or after the start date."
+                ],
                 "plan_data.preferences.group_size": ["must be at least 1"],
             },
             response_only=True,

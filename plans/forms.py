@@ -13,8 +13,9 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from config.forms import TravellerMessagesMixin
 from plans.documents import plan_data_canonical, plan_notes
-from plans.models import PlanMember, PlanReport, Visibility
+from plans.models import END_BEFORE_START, PlanMember, PlanReport, Visibility
 from plans.timezones import timezone_choices
 
 
@@ -69,8 +70,17 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
-class PlanForm(forms.Form):
-    title = forms.CharField(max_length=200)
+class PlanForm(TravellerMessagesMixin, forms.Form):
+    """The plan's own columns. The first five are what a new plan asks for; the rest are
+    under "More details"."""
+
+    FIRST = ("destination", "start_date", "end_date", "budget", "currency", "title")
+
+    title = forms.CharField(
+        max_length=200,
+        required=False,
+        help_text="Optional: left empty, it is “Trip to” and the destination.",
+    )
     destination = forms.CharField(max_length=100, required=False)
     start_date = forms.DateField(required=False, widget=DateInput)
     end_date = forms.DateField(required=False, widget=DateInput)
@@ -79,7 +89,7 @@ class PlanForm(forms.Form):
         decimal_places=2,
         required=False,
         min_value=0,
-        help_text="The total for the whole trip.",
+        help_text="Optional: the total for the whole trip.",
     )
     currency = forms.CharField(
         max_length=3,
@@ -100,15 +110,29 @@ class PlanForm(forms.Form):
             raise ValidationError("Use a three-letter currency code, such as USD or EUR.")
         return currency
 
+    def first_fields(self) -> list:
+        return [self[name] for name in self.FIRST]
+
+    def more_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in self.FIRST]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "End date must be on or after the start date.")
+            self.add_error("end_date", END_BEFORE_START)
+        if "title" in cleaned and not cleaned["title"].strip():
+            destination = (cleaned.get("destination") or "").strip()
+            if destination:
+                cleaned["title"] = f"Trip to {destination}"
+            elif "destination" in cleaned:
+                self.add_error(
+                    "destination", "Give a destination or a name for the plan, so you can find it."
+                )
         return cleaned
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(TravellerMessagesMixin, forms.Form):
     budget_type = forms.ChoiceField(choices=BLANK + BUDGET_TYPES, required=False)
     travel_style = forms.ChoiceField(choices=BLANK + TRAVEL_STYLES, required=False)
     group_size = forms.IntegerField(
@@ -120,7 +144,7 @@ class PreferencesForm(forms.Form):
     )
 
 
-class AccommodationForm(forms.Form):
+class AccommodationForm(TravellerMessagesMixin, forms.Form):
     type = forms.ChoiceField(choices=BLANK + ACCOMMODATION_TYPES, required=False)
     name = forms.CharField(max_length=200, required=False, label="Place name")
     address = forms.CharField(max_length=2000, required=False)
@@ -156,7 +180,7 @@ class AccommodationForm(forms.Form):
         return cleaned
 
 
-class TransportationForm(forms.Form):
+class TransportationForm(TravellerMessagesMixin, forms.Form):
     arrival_method = forms.ChoiceField(
         choices=BLANK + ARRIVAL_METHODS, required=False, label="Getting there"
     )
@@ -174,7 +198,7 @@ class TransportationForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(TravellerMessagesMixin, forms.Form):
     text = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Note"
     )
@@ -185,7 +209,7 @@ class NoteForm(forms.Form):
     )
 
 
-class FlightForm(forms.Form):
+class FlightForm(TravellerMessagesMixin, forms.Form):
     airline = forms.CharField(max_length=200, required=False)
     flight_number = forms.CharField(max_length=20, required=False)
     origin = forms.CharField(max_length=200, required=False, label="From")
@@ -196,7 +220,7 @@ class FlightForm(forms.Form):
     cost = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False)
 
 
-class HotelForm(forms.Form):
+class HotelForm(TravellerMessagesMixin, forms.Form):
     name = forms.CharField(max_length=200, required=False)
     check_in = forms.DateField(required=False, widget=DateInput)
     check_out = forms.DateField(required=False, widget=DateInput)
@@ -204,7 +228,7 @@ class HotelForm(forms.Form):
     cost = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, required=False)
 
 
-class BookedActivityForm(forms.Form):
+class BookedActivityForm(TravellerMessagesMixin, forms.Form):
     name = forms.CharField(max_length=200, required=False)
     provider = forms.CharField(max_length=200, required=False)
     date = forms.DateField(required=False, widget=DateInput)
@@ -300,6 +324,13 @@ class PlanEditor:
         )
         # Position in the saved list -> form index, to put list errors on the right row.
         self._rows: dict[str, list[int]] = {}
+        for formset, row_label in (
+            (self.notes, "Note"),
+            (self.flights, "Flight"),
+            (self.hotels, "Hotel"),
+            (self.booked_activities, "Booked activity"),
+        ):
+            formset.row_label = row_label  # names the row in the error summary
 
     @property
     def all_forms(self) -> list:
@@ -319,10 +350,23 @@ class PlanEditor:
 
     @property
     def has_errors(self) -> bool:
-        return any(
-            form.errors if isinstance(form, forms.Form) else (form.total_error_count())
-            for form in self.all_forms
+        return any(self._has_errors(form) for form in self.all_forms)
+
+    @property
+    def more_has_errors(self) -> bool:
+        """Whether "More details" holds an error, so the page shows it open."""
+        main_errors = (
+            set(self.main.errors) - {*PlanForm.FIRST, NON_FIELD_ERRORS}
+            if self.main.is_bound
+            else ()
         )
+        return bool(main_errors) or any(self._has_errors(form) for form in self.all_forms[1:])
+
+    @staticmethod
+    def _has_errors(form) -> bool:
+        if not form.is_bound:
+            return False
+        return bool(form.errors) if isinstance(form, forms.Form) else form.total_error_count() > 0
 
     def _rows_of(self, key: str, formset, *, rename: dict | None = None) -> list[dict]:
         rows, indexes = [], []
@@ -502,7 +546,7 @@ class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(choices=PlanMember.MEMBER_ROLES)
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(TravellerMessagesMixin, forms.Form):
     email = forms.EmailField(label="Email address")
     role = forms.ChoiceField(
         choices=PlanMember.MEMBER_ROLES,
@@ -511,7 +555,7 @@ class InvitationForm(forms.Form):
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(TravellerMessagesMixin, forms.Form):
     reason = forms.ChoiceField(
         choices=PlanReport.Reason.choices,
         label="What is wrong with this plan?",

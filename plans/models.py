@@ -90,6 +90,9 @@ class PlanQuerySet(models.QuerySet):
         )
 
 
+END_BEFORE_START = "The trip ends before it starts: choose an end date on or after the start date."
+
+
 class Plan(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -237,7 +240,7 @@ class Plan(models.Model):
         self.plan_data = plan_data_canonical(self.plan_data)
         errors: dict[str, list[str]] = {}
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = ["End date must be on or after the start date."]
+            errors["end_date"] = [END_BEFORE_START]
         document = plan_data_errors(
             self.plan_data, start_date=self.start_date, end_date=self.end_date
         )

@@ -127,7 +127,6 @@ def plan_create(request):
             else:
                 messages.success(request, f"“{plan.title}” is ready. Add your first activities.")
                 return redirect(plan)
-        messages.error(request, "Please fix the highlighted fields; nothing was saved yet.")
     else:
         profile_preferences = services.plan_preferences_from_profile(user=request.user)
         editor = PlanEditor(
@@ -153,7 +152,6 @@ def plan_edit(request, pk: int):
             else:
                 messages.success(request, "Your changes are saved.")
                 return redirect(plan)
-        messages.error(request, "Please fix the highlighted fields; nothing was saved yet.")
     else:
         editor = PlanEditor(initial=_initial_from_plan(plan), plan_data=plan.plan_data)
     return render(request, "plans/plan_form.html", {"editor": editor, "plan": plan})

@@ -44,7 +44,31 @@
     });
   }
 
+  /* The error summary (templates/_error_summary.html) takes focus, so a screen reader reads it
+     and a keyboard user starts from it; its links open a folded section and focus the field. */
+  function initErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (!summary) { return; }
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) { return; }
+      event.preventDefault();
+      var details = field.closest("details");
+      while (details) {
+        details.open = true;
+        details = details.parentElement.closest("details");
+      }
+      var label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+  }
+
   function init() {
+    initErrorSummary();
     initCopyButtons();
     initAccountMenu();
   }

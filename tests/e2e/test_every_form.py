@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 from playwright.sync_api import expect
 
+from accounts.locales import locale_choices
 from accounts.models import ApiToken, User, UserSession
 from plans import services as plan_services
 from plans.models import Plan, PlanInvitation, PlanMember, PlanReport, Role
@@ -377,6 +378,7 @@ def test_the_owner_submits_every_plan_and_activity_form(
     assert oceanario.scheduled_date == start + dt.timedelta(days=2)
     assert oceanario.metadata.get("original_date") == start.isoformat()
     _click(page, posts, page.get_by_role("link", name="Edit “Oceanário”"))
+    page.locator("summary", has_text="More details").click()
     field(page, "Estimated cost").fill("25")
     _click(page, posts, page.get_by_role("button", name="Save changes"))
     assert trip.activities.get(title="Oceanário").estimated_cost == Decimal("25")
@@ -516,6 +518,9 @@ def test_a_traveller_submits_every_account_form(live_server, page, posts, settin
     }
     site = live_server.url
     email, password = "nia@example.com", "a-long-Passphrase-42"
+    # The profile's locale list is built from Babel's data once per process (seconds on a
+    # busy machine); the live server runs in this process, so build it before the browser waits.
+    locale_choices()
 
     _go(page, posts, site + "/accounts/signup/")
     field(page, "Email").fill(email)

@@ -92,6 +92,7 @@ def test_create_a_plan_and_see_it_on_the_dashboard(live_server, page, context, l
     field(page, "End date").fill("2030-11-08")
     field(page, "Budget").fill("250000")
     field(page, "Currency").fill("jpy")
+    page.locator("summary", has_text="More details").click()
     field(page, "Travel style").select_option(label="Cultural")
     field(page, "Number of travellers").fill("2")
     field(page, "Pace").select_option(value="relaxed")
@@ -144,6 +145,7 @@ def test_build_an_itinerary_reorder_move_complete_and_watch_the_budget(
     page.get_by_role("link", name="Add an activity").click()
     field(page, "Title").fill("Francesinha dinner")
     field(page, "Scheduled date").fill((start + dt.timedelta(days=1)).isoformat())
+    page.locator("summary", has_text="More details").click()
     field(page, "Estimated cost").fill("45")
     page.get_by_role("button", name="Add activity").click()
 
@@ -172,6 +174,7 @@ def test_build_an_itinerary_reorder_move_complete_and_watch_the_budget(
     ).to_have_attribute("aria-pressed", "true")
 
     page.get_by_role("link", name="Edit “Francesinha dinner”").click()
+    page.locator("summary", has_text="More details").click()
     field(page, "Actual cost").fill("52.50")
     page.get_by_role("button", name="Save changes").click()
     expect(_budget_value(page, "Spent so far")).to_have_text("€52.50")
@@ -278,18 +281,26 @@ def test_bad_plan_input_shows_inline_errors_and_keeps_what_was_typed(
     field(page, "Start date").fill("2030-06-10")
     field(page, "End date").fill("2030-06-01")
     field(page, "Budget").fill("-20")
+    page.locator("summary", has_text="More details").click()
     field(page, "Travel style").select_option(value="nature")
     page.get_by_role("button", name="Create plan").click()
 
-    expect(page.get_by_role("alert").first).to_contain_text("Some answers need another look")
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "The trip ends before it starts: choose an end date on or after the start date.",
+            "The budget cannot be negative.",
+        ]
+    )
     end_date = field(page, "End date")
     expect(end_date).to_have_attribute("aria-invalid", "true")
-    expect(end_date).to_have_accessible_description(
-        re.compile("End date must be on or after the start date")
-    )
+    expect(end_date).to_have_accessible_description(re.compile("The trip ends before it starts"))
     budget = field(page, "Budget")
     expect(budget).to_have_attribute("aria-invalid", "true")
-    expect(budget).to_have_accessible_description(re.compile("greater than or equal to 0"))
+    expect(budget).to_have_accessible_description(re.compile("cannot be negative"))
+    summary.get_by_role("link", name="The budget cannot be negative.").click()
+    expect(budget).to_be_focused()
 
     expect(field(page, "Title")).to_have_value("Backwards trip")
     expect(field(page, "Destination")).to_have_value("Reykjavík")

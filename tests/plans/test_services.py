@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from plans import selectors, services
-from plans.models import Plan, PlanInvitation, PlanMember, Role
+from plans.models import END_BEFORE_START, Plan, PlanInvitation, PlanMember, Role
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
 from tests.plans.conftest import verify
 
@@ -57,7 +57,7 @@ def test_plan_create_rejects_bad_input_and_writes_nothing(user):
         )
     assert excinfo.value.message_dict == {
         "title": ["This field cannot be blank."],
-        "end_date": ["End date must be on or after the start date."],
+        "end_date": [END_BEFORE_START],
         "budget": ["Budget cannot be negative."],
         "plan_data.preferences.group_size": ["must be at least 1"],
     }

@@ -506,18 +506,29 @@ def test_create_page_has_no_json_textarea_and_defaults_currency(client):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"end_date": "2030-04-01"}, "end_date", "End date must be on or after the start date."),
-        ({"budget": "-5"}, "budget", "Ensure this value is greater than or equal to 0."),
         (
-            {"currency": "dollars"},
-            "currency",
-            "Ensure this value has at most 3 characters (it has 7).",
+            {"end_date": "2030-04-01"},
+            "end_date",
+            "The trip ends before it starts: choose an end date on or after the start date.",
         ),
-        ({"title": ""}, "title", "This field is required."),
+        ({"budget": "-5"}, "budget", "The budget cannot be negative."),
+        ({"budget": "123456789"}, "budget", "The budget can be at most 99,999,999.99."),
+        ({"currency": "dollars"}, "currency", "Keep the currency to 3 characters (you wrote 7)."),
+        (
+            {"title": "", "destination": ""},
+            "destination",
+            "Give a destination or a name for the plan, so you can find it.",
+        ),
+        (
+            {"title": "x" * 245},
+            "title",
+            "Keep the title to 200 characters (you wrote 245).",
+        ),
+        ({"start_date": "next Tuesday"}, "start_date", "Enter the start date as a date, such as"),
         (
             {"preferences-group_size": "0"},
             "preferences-group_size",
-            "Ensure this value is greater than or equal to 1.",
+            "The number of travellers must be between 1 and 100.",
         ),
         (
             {"accommodation-check_in": "2030-05-01"},
@@ -628,7 +639,7 @@ def test_invite_form_errors_are_inline(client, people):
         reverse("plans:members", args=[plan.pk]), {"email": "nope", "role": "editor"}
     )
     body = response.content.decode()
-    assert "Enter a valid email address." in body
+    assert "Enter the email address in the form sam@example.com." in body
     assert 'value="nope"' in body
     assert not PlanInvitation.objects.exists()
 
