@@ -66,9 +66,12 @@ FORMS: dict[str, list[tuple[str, ...]]] = {
         ("activities:import",),
         ("activities:schedule-undo",),
         ("activities:quick-add",),
+        ("activities:quick-add",),  # "Add to this day", one per day
     ],
     "activities/templatetags/itinerary.py": [
-        ("activities:complete", "activities:move-step", "activities:move-day", "activities:delay")
+        ("activities:complete", "activities:move-step", "activities:move-day", "activities:delay"),
+        # Undo beside the row an action changed: the reverse move or done mark.
+        ("activities:complete", "activities:move-step", "activities:move-day"),
     ],
     "templates/activities/activity_form.html": [("activities:add", "activities:edit")],
     "templates/activities/activity_confirm_delete.html": [("activities:delete",)],
@@ -370,6 +373,10 @@ def test_the_owner_submits_every_plan_and_activity_form(
     row = page.locator(".activity").filter(has_text="Sunset at Miradouro")
     field(row, "Move to").select_option(value=(start + dt.timedelta(days=2)).isoformat())
     _click(page, posts, row.get_by_role("button", name="Move", exact=True))
+    notice = page.locator(".activity-notice").filter(has_text="Moved “Sunset at Miradouro”")
+    _click(page, posts, notice.get_by_role("button", name="Undo this change"))
+    sunset = trip.activities.get(title="Sunset at Miradouro")
+    assert sunset.scheduled_date != start + dt.timedelta(days=2)
     page.get_by_text("Move or delay “Oceanário”").click()
     row = page.locator(".activity").filter(has_text="Oceanário")
     field(row, "Move to").select_option(value=(start + dt.timedelta(days=2)).isoformat())

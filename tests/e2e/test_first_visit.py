@@ -96,7 +96,7 @@ def test_recent_changes_read_as_sentences(
     target = trip.end_date
     field(row, "Move to").select_option(value=target.isoformat())
     row.get_by_role("button", name="Move", exact=True).click()
-    expect(page.locator(".messages")).to_be_visible()
+    expect(page.locator(".activity-notice")).to_contain_text("Moved “Tram 28 ride”")
     applied = scheduling.schedule_apply(plan=trip, user=traveller)
     assert applied.changed >= 1  # at least the one waiting for a day
     page.reload()
