@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
@@ -12,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import (
     BooleanField,
-    DecimalField,
     Exists,
     Expression,
     F,
@@ -22,6 +22,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.functions import Lower
 from django.http import Http404
@@ -56,23 +57,21 @@ def plan_get_for_user(*, user, pk: int, action: str = "view") -> Plan:
 def plan_get_for_page(*, user, pk: int) -> Plan:
     """plan_get_for_user(action="view") for the plan page, with what the page shows beside
     the plan read in the same query: `activity_digest` (activity_fingerprint, the key of the
-    kept itinerary and change list), `pending_invitations` (the sharing panel's count) and
-    `spent` (the header's sum of what activities actually cost, None before any is known).
-    Three round trips fewer on every view of a plan."""
-    activity_model = Plan._meta.get_field("activities").related_model
+    kept itinerary and change list) and `pending_invitations` (the sharing panel's count).
+    Two round trips fewer on every view of a plan."""
     for_page = Plan.objects.annotate(
         activity_digest=activity_fingerprint_of(F("pk")),
         pending_invitations=_pending_invitations(timezone.now()),
-        spent=Subquery(
-            activity_model.objects.filter(plan=OuterRef("pk"))
-            .order_by()
-            .annotate(total=Func(F("actual_cost"), function="SUM"))
-            .values("total"),
-            output_field=DecimalField(max_digits=12, decimal_places=2),
-        ),
     )
     plan = _plan_by_pk(for_page, pk)
     return _plan_allowed(plan, user=user, action="view", members_only=False)
+
+
+def plan_spent(*, plan: Plan) -> Decimal | None:
+    """What the plan's activities actually cost, None before any cost is known. The header
+    keeps it per activity digest, so this runs once after each activity write, not on every
+    view (summed in the page's own query it cost about a sixth of the page's time)."""
+    return plan.activities.aggregate(total=Sum("actual_cost"))["total"]
 
 
 _ALLOWED = {

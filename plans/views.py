@@ -186,6 +186,8 @@ def plan_detail(request, pk: int):
         # Called by the template only when its kept list is out of date (a plan or activity
         # write moves the fragment's key).
         context["recent_changes"] = functools.partial(selectors.plan_recent_changes, plan=plan)
+    # Called by the header only when its kept sum is out of date (an activity write).
+    context["spent"] = functools.partial(selectors.plan_spent, plan=plan)
     # The header names everyone on the trip, so every member reads the co-travellers.
     sharing = selectors.plan_sharing(plan=plan)
     context["members"] = sharing.members

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from activities import services as activity_services
 from plans import services
 from plans.models import Plan, Visibility
 from tests.factories import PlanActivityFactory, PlanFactory, PlanMemberFactory, UserFactory
@@ -223,3 +224,14 @@ def test_the_header_shows_where_when_who_and_the_budget(client, owner):
     assert '<span class="avatar" aria-hidden="true">SR</span>' in header
     assert re.search(r"<dd>€500\.00\s*<span class=\"plan-facts-note\">€42\.50 spent</span>", header)
     assert "Edit plan" in header
+
+
+def test_the_headers_spent_sum_follows_each_activity_write(client, owner):
+    """The sum is kept between views and read again after an activity changes."""
+    plan = PlanFactory(user=owner, budget=Decimal("50.00"), currency="EUR")
+    lunch = PlanActivityFactory(plan=plan, actual_cost=Decimal("42.50"))
+    client.force_login(owner)
+    assert "€42.50 spent</span>" in client.get(plan.get_absolute_url()).content.decode()
+    activity_services.activity_update(activity=lunch, data={"actual_cost": Decimal("52.50")})
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "€52.50 spent, over budget</span>" in page
