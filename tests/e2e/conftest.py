@@ -167,3 +167,9 @@ def trip(traveller):
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def day_titles(page, number: int):
+    """The activity titles of one itinerary day, in order (for auto-retrying `expect`)."""
+    day = page.get_by_role("region", name=re.compile(rf"^Day {number}\b"))
+    return day.locator(".activity-title strong")

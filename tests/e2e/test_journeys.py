@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plans.models import Plan, Role
+from tests.e2e.conftest import day_titles
 from tests.factories import PlanFactory, PlanMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,12 +31,6 @@ def _link_in(message, path_fragment: str) -> str:
 def field(page, label: str):
     """A form control by its visible label (Django and allauth end labels with a colon)."""
     return page.get_by_label(re.compile(rf"^{re.escape(label)}:?( \*)?$"))
-
-
-def _day_titles(page, day_number: int):
-    """The activity titles of one day, in order (for auto-retrying `expect`)."""
-    day = page.get_by_role("region", name=re.compile(rf"^Day {day_number}\b"))
-    return day.locator(".activity-title strong")
 
 
 def _budget_value(page, term: str):
@@ -149,21 +144,21 @@ def test_build_an_itinerary_reorder_move_complete_and_watch_the_budget(
     field(page, "Estimated cost").fill("45")
     page.get_by_role("button", name="Add activity").click()
 
-    expect(_day_titles(page, 1)).to_have_text(["Ribeira walk", "Livraria Lello", "Port cellars"])
-    expect(_day_titles(page, 2)).to_have_text(["Serralves museum", "Francesinha dinner"])
+    expect(day_titles(page, 1)).to_have_text(["Ribeira walk", "Livraria Lello", "Port cellars"])
+    expect(day_titles(page, 2)).to_have_text(["Serralves museum", "Francesinha dinner"])
     expect(_budget_value(page, "Estimated")).to_have_text("€45.00")
     expect(_budget_value(page, "Left")).to_have_text("€455.00")
 
     page.get_by_role("button", name="Move “Port cellars” up").click()
-    expect(_day_titles(page, 1)).to_have_text(["Ribeira walk", "Port cellars", "Livraria Lello"])
+    expect(day_titles(page, 1)).to_have_text(["Ribeira walk", "Port cellars", "Livraria Lello"])
 
     page.get_by_text("Move or delay “Livraria Lello”").click()
     activity = page.locator(".activity").filter(has_text="Livraria Lello")
     field(activity, "Move to").select_option(value=(start + dt.timedelta(days=1)).isoformat())
     activity.get_by_role("button", name="Move", exact=True).click()
     expect(page.get_by_text("0 of 5 activities done")).to_be_visible()
-    expect(_day_titles(page, 1)).to_have_text(["Ribeira walk", "Port cellars"])
-    expect(_day_titles(page, 2)).to_have_text(
+    expect(day_titles(page, 1)).to_have_text(["Ribeira walk", "Port cellars"])
+    expect(day_titles(page, 2)).to_have_text(
         ["Serralves museum", "Francesinha dinner", "Livraria Lello"]
     )
 
@@ -197,7 +192,7 @@ def test_share_link_opens_read_only_for_a_stranger_with_calendar(
     stranger.goto(share_url)
     expect(stranger.get_by_role("heading", level=1, name=trip.title)).to_be_visible()
     expect(stranger.get_by_text("You are viewing a shared plan. It is read-only.")).to_be_visible()
-    expect(_day_titles(stranger, 1)).to_have_text(
+    expect(day_titles(stranger, 1)).to_have_text(
         [
             "Castelo de São Jorge",
             "Lunch at Time Out Market",

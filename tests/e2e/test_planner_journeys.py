@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from activities.models import PlanActivity
 from tests.e2e.axe import serious_violations
-from tests.e2e.conftest import no_horizontal_scroll
+from tests.e2e.conftest import day_titles, no_horizontal_scroll
 from tests.factories import PlanActivityFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -89,11 +89,6 @@ def test_the_day_planner_preview_matches_the_result_and_names_a_clash(
     assert serious_violations(page) == []
 
 
-def _titles_of_day(page, number: int):
-    day = page.get_by_role("region", name=re.compile(rf"^Day {number}\b"))
-    return day.locator(".activity-title strong")
-
-
 @SIZES
 def test_a_day_lists_its_activities_in_time_order(
     live_server, new_context, log_in, traveller, screenshot, size
@@ -115,18 +110,18 @@ def test_a_day_lists_its_activities_in_time_order(
     page = _open(new_context, log_in, traveller, size)
     page.goto(f"{live_server.url}{plan.get_absolute_url()}")
     in_order = ["Lunch at Time Out", "Belem Tower", "Postcards"]
-    expect(_titles_of_day(page, 1)).to_have_text(in_order)
+    expect(day_titles(page, 1)).to_have_text(in_order)
     screenshot(f"day-order-{size['width']}", page)
     assert serious_violations(page) == []
     assert no_horizontal_scroll(page)
 
     page.get_by_role("button", name="Move “Belem Tower” up").click()
     expect(page.get_by_text("“Belem Tower” at 14:00 cannot come before")).to_be_visible()
-    expect(_titles_of_day(page, 1)).to_have_text(in_order)
+    expect(day_titles(page, 1)).to_have_text(in_order)
 
     page.get_by_role("link", name="Edit “Belem Tower”").click()
     page.get_by_label(re.compile(r"^Start time")).fill("10:00")
     page.get_by_role("button", name="Save changes").click()
-    expect(_titles_of_day(page, 1)).to_have_text(["Belem Tower", "Lunch at Time Out", "Postcards"])
+    expect(day_titles(page, 1)).to_have_text(["Belem Tower", "Lunch at Time Out", "Postcards"])
     screenshot(f"day-order-retimed-{size['width']}", page)
     assert serious_violations(page) == []
